@@ -1,0 +1,197 @@
+// The server-side embedder: onnxruntime-node + sharp. One forward pass per batch gives classes, vectors and CAMs.
+import sharp from 'sharp';
+import * as ort from 'onnxruntime-node';
+import { heatmapRGBA } from './cam.ts';
+import { decodeImage, DEFAULT_MAX_PIXELS, type DecodedImage } from './decode.ts';
+import { DisposedError, InvalidInputError } from './errors.ts';
+import { loadModelFiles } from './model-store.ts';
+import { INPUT_SIZE, l2Normalize, localizeClasses, topPredictions, type ClassifierHead } from './postprocess.ts';
+import { toNHWCBatch } from './preprocess.ts';
+import { createSession, type ProviderChoice } from './providers.ts';
+import type {
+  AnalyzeOptions,
+  Embedder,
+  EmbedderInfo,
+  EmbedderOptions,
+  ImageAnalysis,
+  ImageInput,
+  Settled,
+} from './types.ts';
+
+type OutputName = 'probabilities' | 'features' | 'feature_map';
+
+interface Needs {
+  outputs: OutputName[];
+  boxes: boolean;
+}
+
+const ALL: Needs = { outputs: ['probabilities', 'features', 'feature_map'], boxes: true };
+
+async function renderHeatmap(
+  map: NonNullable<ReturnType<typeof localizeClasses>['topMap']>,
+  classId: number,
+  image: DecodedImage,
+  maxSide: number,
+): Promise<ImageAnalysis['heatmap']> {
+  const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
+  const width = Math.max(1, Math.round(image.width * scale));
+  const height = Math.max(1, Math.round(image.height * scale));
+  const rgba = heatmapRGBA(map, image.region, image.width, image.height, width, height);
+  const png = await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width, height, channels: 4 } })
+    .png()
+    .toBuffer();
+  return { png: new Uint8Array(png), width, height, classId };
+}
+
+async function* batches<T>(items: Iterable<T> | AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+export async function createEmbedder(options: EmbedderOptions = {}): Promise<Embedder> {
+  const batchSize = options.batchSize ?? 8;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidInputError(`batchSize must be a positive integer, got ${batchSize}`);
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const logger = options.logger;
+  const model = await loadModelFiles(options.modelDir);
+  const head: ClassifierHead = model.head;
+  const settings = { threads: options.threads, providerOptions: options.providerOptions, logger };
+  let choice: ProviderChoice | undefined = await createSession(model.onnxPath, options.device ?? 'auto', settings);
+
+  async function run(pixels: Uint8Array[], outputs: OutputName[]): Promise<Record<OutputName, ort.Tensor>> {
+    if (!choice) throw new DisposedError();
+    const input = new ort.Tensor('float32', toNHWCBatch(pixels, INPUT_SIZE), [pixels.length, INPUT_SIZE, INPUT_SIZE, 3]);
+    try {
+      return (await choice.session.run({ pixels: input }, outputs)) as Record<OutputName, ort.Tensor>;
+    } catch (error) {
+      if (choice.provider === 'cpu') throw error;
+      // A GPU provider that fails mid-run: fall back to the CPU and rerun this very batch, so nothing is lost.
+      const failed = choice.provider;
+      logger?.warn?.({ provider: failed, err: error }, `execution provider ${failed} failed during a run; falling back to cpu`);
+      const cpu = await createSession(model.onnxPath, 'cpu', settings);
+      await choice.session.release().catch(() => undefined);
+      choice = { ...cpu, skipped: [...choice.skipped, { provider: failed, reason: `failed during a run: ${(error as Error).message}` }] };
+      return (await choice.session.run({ pixels: input }, outputs)) as Record<OutputName, ort.Tensor>;
+    }
+  }
+
+  async function* analyzeEach(
+    images: Iterable<ImageInput> | AsyncIterable<ImageInput>,
+    opts: AnalyzeOptions = {},
+    needs: Needs = ALL,
+  ): AsyncGenerator<Settled<ImageAnalysis>> {
+    if (!choice) throw new DisposedError();
+    const topK = opts.topK ?? 5;
+    const heatmap = opts.heatmap ? { maxSide: typeof opts.heatmap === 'object' ? (opts.heatmap.maxSide ?? 512) : 512 } : undefined;
+    let index = 0;
+    const decodeBatch = (batch: ImageInput[]) => {
+      const first = index;
+      index += batch.length;
+      return Promise.all(
+        batch.map((input, i) =>
+          decodeImage(input, INPUT_SIZE, maxPixels).then(
+            (value) => ({ index: first + i, ok: true as const, value }),
+            (error: Error) => ({ index: first + i, ok: false as const, error }),
+          ),
+        ),
+      );
+    };
+    const source = batches(images, batchSize);
+    let next = await source.next();
+    let pending = next.done ? undefined : decodeBatch(next.value);
+    try {
+      while (pending) {
+        const decoded = await pending;
+        // Start decoding the next batch now, so it overlaps this batch's inference.
+        next = await source.next();
+        pending = next.done ? undefined : decodeBatch(next.value);
+        pending?.catch(() => undefined);
+        const good = decoded.filter((d) => d.ok);
+        const out = good.length > 0 ? await run(good.map((d) => d.value.pixels), needs.outputs) : undefined;
+        let row = 0;
+        for (const d of decoded) {
+          if (!d.ok) {
+            yield { index: d.index, ok: false, error: d.error };
+            continue;
+          }
+          const n = row++;
+          const image = d.value;
+          const analysis: ImageAnalysis = { width: image.width, height: image.height, predictions: [], vector: new Float32Array(0), boxes: [] };
+          if (out?.probabilities) {
+            const classes = out.probabilities.dims[1]!;
+            const probs = (out.probabilities.data as Float32Array).subarray(n * classes, (n + 1) * classes);
+            analysis.predictions = topPredictions(probs, head.labels, Math.max(topK, opts.topK ?? 0));
+          }
+          if (out?.features) {
+            const dim = out.features.dims[1]!;
+            analysis.vector = l2Normalize((out.features.data as Float32Array).subarray(n * dim, (n + 1) * dim));
+          }
+          if (needs.boxes && out?.feature_map) {
+            const [, channels, h, w] = out.feature_map.dims as [number, number, number, number];
+            const per = channels * h * w;
+            const slice = { data: (out.feature_map.data as Float32Array).subarray(n * per, (n + 1) * per), channels, height: h, width: w };
+            const { boxes, topMap } = localizeClasses(slice, head, analysis.predictions, image.region, opts);
+            analysis.boxes = boxes;
+            if (heatmap && topMap) analysis.heatmap = await renderHeatmap(topMap, analysis.predictions[0]!.classId, image, heatmap.maxSide);
+          }
+          yield { index: d.index, ok: true, value: analysis };
+        }
+      }
+    } finally {
+      await pending?.catch(() => undefined);
+    }
+  }
+
+  async function collect(images: ImageInput[], opts: AnalyzeOptions, needs: Needs): Promise<ImageAnalysis[]> {
+    if (!Array.isArray(images)) throw new InvalidInputError('images must be an array');
+    const results: ImageAnalysis[] = [];
+    for await (const r of analyzeEach(images, opts, needs)) {
+      if (!r.ok) throw r.error;
+      results.push(r.value);
+    }
+    return results;
+  }
+
+  const embedder: Embedder = {
+    async embed(images) {
+      const results = await collect(images, {}, { outputs: ['features'], boxes: false });
+      return results.map((r) => r.vector);
+    },
+    async classify(images, opts = {}) {
+      const results = await collect(images, opts, { outputs: ['probabilities'], boxes: false });
+      return results.map(({ width, height, predictions }) => ({ width, height, predictions }));
+    },
+    async localize(images, opts = {}) {
+      const results = await collect(images, opts, { outputs: ['probabilities', 'feature_map'], boxes: true });
+      return results.map(({ width, height, predictions, boxes, heatmap }) => ({ width, height, predictions, boxes, ...(heatmap ? { heatmap } : {}) }));
+    },
+    analyze: (images, opts = {}) => collect(images, opts, ALL),
+    analyzeEach: (images, opts = {}) => analyzeEach(images, opts, ALL),
+    info(): EmbedderInfo {
+      if (!choice) throw new DisposedError();
+      return {
+        modelId: model.manifest.id,
+        dim: model.manifest.featureDim,
+        classes: model.manifest.classes,
+        inputSize: [INPUT_SIZE, INPUT_SIZE],
+        provider: choice.provider,
+        skipped: choice.skipped,
+        threads: options.threads,
+        batchSize,
+      };
+    },
+    async dispose() {
+      const current = choice;
+      choice = undefined;
+      await current?.session.release();
+    },
+  };
+  return embedder;
+}

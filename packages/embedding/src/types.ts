@@ -1,0 +1,136 @@
+// Public types of @loupe/embedding. Implementation lives elsewhere; this file is the contract.
+
+/** Where an image comes from: encoded bytes (JPEG, PNG, WebP, GIF, AVIF, TIFF), a file path, or raw RGB pixels. */
+export type ImageSource = Uint8Array | string | RawImage;
+
+/** Raw 8-bit pixels, row-major, interleaved (HWC): 3 channels RGB or 4 channels RGBA (alpha is flattened on white). */
+export interface RawImage {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+  channels: 3 | 4;
+}
+
+/** A rectangle in the original image's pixel coordinates (after EXIF orientation), x1/y1 exclusive. */
+export interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** An image, optionally with the region of it to analyse (crop search). Results stay in full-image coordinates. */
+export type ImageInput = ImageSource | { source: ImageSource; region?: Rect };
+
+export interface Prediction {
+  /** ImageNet-1k class index, 0..999. */
+  classId: number;
+  /** Human-readable class name, e.g. "Egyptian cat". */
+  label: string;
+  /** Softmax probability. */
+  score: number;
+}
+
+export interface Box extends Rect {
+  classId: number;
+  label: string;
+  /** Class probability times the share of the class activation inside this box (0..1). */
+  score: number;
+}
+
+export interface Heatmap {
+  /** PNG with an alpha channel, the size of the original image (capped at `maxSide`), for overlay. */
+  png: Uint8Array;
+  width: number;
+  height: number;
+  classId: number;
+}
+
+export interface LocalizeOptions {
+  /** Classes to localize: the top `topK` predictions whose probability is ≥ `minScore` (the top-1 always). */
+  topK?: number;
+  minScore?: number;
+  /** Fraction of the activation map's maximum that counts as "object" (CAM paper: 0.2). */
+  threshold?: number;
+  /** Also render the top class's activation map as a PNG heatmap. */
+  heatmap?: boolean | { maxSide?: number };
+}
+
+export interface AnalyzeOptions extends LocalizeOptions {
+  /** How many predictions to return (default 5). */
+  topK?: number;
+}
+
+/** Everything one forward pass gives for one image. */
+export interface ImageAnalysis {
+  /** Size of the original image after EXIF orientation; boxes use these coordinates. */
+  width: number;
+  height: number;
+  predictions: Prediction[];
+  /** L2-normalised pooled features (2048-d). */
+  vector: Float32Array;
+  boxes: Box[];
+  heatmap?: Heatmap;
+}
+
+export type ClassifyResult = Pick<ImageAnalysis, 'width' | 'height' | 'predictions'>;
+export type LocalizeResult = Pick<ImageAnalysis, 'width' | 'height' | 'predictions' | 'boxes' | 'heatmap'>;
+
+/** One result of a streaming call: either the value or the reason this image failed; `index` is the input's position. */
+export type Settled<T> = { index: number; ok: true; value: T } | { index: number; ok: false; error: Error };
+
+export type Device = 'auto' | 'cpu' | 'cuda' | 'webgpu';
+
+/** Minimal logger interface (pino-compatible). */
+export interface Logger {
+  debug?(obj: object | string, msg?: string): void;
+  info?(obj: object | string, msg?: string): void;
+  warn?(obj: object | string, msg?: string): void;
+  error?(obj: object | string, msg?: string): void;
+}
+
+export interface EmbedderOptions {
+  /** Execution provider. 'auto' tries CUDA, then WebGPU, then CPU. An explicit device that is unavailable throws. */
+  device?: Device;
+  /** Intra-op threads for ONNX Runtime (default: ONNX Runtime's choice, the number of physical cores). */
+  threads?: number;
+  /** Images per forward pass (default 8). */
+  batchSize?: number;
+  /** Largest image accepted, in pixels (width × height from the header, checked before decoding). Default 100 MP. */
+  maxPixels?: number;
+  /** Folder holding the built model (default: the package's own model/ folder). */
+  modelDir?: string;
+  /** Options passed to the provider: e.g. { webgpu: { preferredLayout: 'NHWC' }, cuda: { deviceId: 0 } }. */
+  providerOptions?: { cuda?: Record<string, unknown>; webgpu?: Record<string, unknown> };
+  logger?: Logger;
+}
+
+export interface EmbedderInfo {
+  modelId: string;
+  /** Length of the feature vector. */
+  dim: number;
+  classes: number;
+  inputSize: [number, number];
+  /** The execution provider actually in use. */
+  provider: 'cpu' | 'cuda' | 'webgpu' | 'wasm';
+  /** Why each provider tried before the active one was skipped. */
+  skipped: Array<{ provider: string; reason: string }>;
+  threads: number | undefined;
+  batchSize: number;
+}
+
+export interface Embedder {
+  /** L2-normalised feature vectors. */
+  embed(images: ImageInput[]): Promise<Float32Array[]>;
+  classify(images: ImageInput[], options?: { topK?: number }): Promise<ClassifyResult[]>;
+  localize(images: ImageInput[], options?: LocalizeOptions): Promise<LocalizeResult[]>;
+  /** Classes, vector and boxes from one forward pass. */
+  analyze(images: ImageInput[], options?: AnalyzeOptions): Promise<ImageAnalysis[]>;
+  /**
+   * Streams any number of images through batched inference, decoding the next batch while the current one runs.
+   * Bad images yield `{ ok: false, error }` and the stream goes on. Results come in input order.
+   */
+  analyzeEach(images: Iterable<ImageInput> | AsyncIterable<ImageInput>, options?: AnalyzeOptions): AsyncGenerator<Settled<ImageAnalysis>>;
+  info(): EmbedderInfo;
+  dispose(): Promise<void>;
+}
