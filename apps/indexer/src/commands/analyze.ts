@@ -1,0 +1,110 @@
+// loupe classify | embed | localize — run the model on image files.
+import { writeFile } from 'node:fs/promises';
+import { createEmbedder, type Device, type Embedder } from '@loupe/embedding';
+import type { Command } from 'commander';
+import { EXIT, type CliContext } from '../context.ts';
+import { classifyJson, classifyText, embedJson, embedText } from '../output.ts';
+import { deviceOption, parsePositiveInt, parseScore } from '../options.ts';
+
+interface ModelFlags {
+  device: Device;
+  threads?: number;
+  batchSize?: number;
+  json?: boolean;
+}
+
+export async function openEmbedder(ctx: CliContext, flags: ModelFlags): Promise<Embedder> {
+  return createEmbedder({
+    device: flags.device,
+    threads: flags.threads ?? ctx.env.LOUPE_THREADS,
+    batchSize: flags.batchSize,
+    logger: ctx.logger,
+  });
+}
+
+/** Streams files through the model; prints each result as it comes, each failure on stderr, and sets the exit code. */
+async function runOver(
+  ctx: CliContext,
+  embedder: Embedder,
+  files: string[],
+  options: Parameters<Embedder['analyzeEach']>[1],
+  print: (file: string, value: Awaited<ReturnType<Embedder['analyze']>>[number]) => Promise<void> | void,
+): Promise<void> {
+  for await (const result of embedder.analyzeEach(files, options)) {
+    const file = files[result.index]!;
+    if (result.ok) await print(file, result.value);
+    else {
+      ctx.err(`${file}: ${result.error.message}`);
+      ctx.setExitCode(EXIT.someFailed);
+    }
+  }
+}
+
+function modelOptions(command: Command): Command {
+  return command
+    .addOption(deviceOption())
+    .option('--threads <n>', 'ONNX Runtime intra-op threads', parsePositiveInt)
+    .option('--batch-size <n>', 'images per forward pass', parsePositiveInt)
+    .option('--json', 'one JSON object per line per image');
+}
+
+export function registerAnalyzeCommands(program: Command, ctx: () => CliContext): void {
+  modelOptions(program.command('classify').description('top ImageNet classes and the main object’s box').argument('<image...>'))
+    .option('--top <n>', 'how many classes', parsePositiveInt, 5)
+    .action(async (files: string[], flags: ModelFlags & { top: number }) => {
+      const c = ctx();
+      const embedder = await openEmbedder(c, flags);
+      try {
+        await runOver(c, embedder, files, { topK: flags.top }, (file, a) =>
+          c.out(flags.json ? JSON.stringify(classifyJson(file, a, false)) : classifyText(file, a, false)),
+        );
+      } finally {
+        await embedder.dispose();
+      }
+    });
+
+  modelOptions(program.command('embed').description('the 2048-d L2-normalised feature vector').argument('<image...>')).action(
+    async (files: string[], flags: ModelFlags) => {
+      const c = ctx();
+      const embedder = await openEmbedder(c, flags);
+      const model = embedder.info().modelId;
+      try {
+        await runOver(c, embedder, files, { topK: 1 }, (file, a) =>
+          c.out(flags.json ? JSON.stringify(embedJson(file, model, a.vector)) : embedText(file, a.vector)),
+        );
+      } finally {
+        await embedder.dispose();
+      }
+    },
+  );
+
+  modelOptions(program.command('localize').description('boxes of the confident classes (class activation maps)').argument('<image>'))
+    .option('--top <n>', 'how many classes to list', parsePositiveInt, 5)
+    .option('--classes <n>', 'localize up to this many confident classes', parsePositiveInt, 3)
+    .option('--min-score <s>', 'localize classes with at least this probability', parseScore, 0.1)
+    .option('--threshold <t>', 'share of the activation maximum that counts as object', parseScore)
+    .option('--heatmap <out.png>', 'write the top class’s activation heatmap (PNG with alpha) here')
+    .action(async (file: string, flags: ModelFlags & { top: number; classes: number; minScore: number; threshold?: number; heatmap?: string }) => {
+      const c = ctx();
+      const embedder = await openEmbedder(c, flags);
+      try {
+        await runOver(
+          c,
+          embedder,
+          [file],
+          { topK: Math.max(flags.top, flags.classes), minScore: flags.minScore, threshold: flags.threshold, heatmap: Boolean(flags.heatmap) },
+          async (name, a) => {
+            // Boxes come from up to --classes classes; the listing shows --top predictions.
+            const shown = { ...a, predictions: a.predictions.slice(0, flags.top) };
+            c.out(flags.json ? JSON.stringify(classifyJson(name, shown, true)) : classifyText(name, shown, true));
+            if (flags.heatmap && a.heatmap) {
+              await writeFile(flags.heatmap, a.heatmap.png);
+              if (!flags.json) c.out(`  heatmap: ${flags.heatmap} (${a.heatmap.width}×${a.heatmap.height})`);
+            }
+          },
+        );
+      } finally {
+        await embedder.dispose();
+      }
+    });
+}

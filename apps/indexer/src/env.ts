@@ -1,0 +1,21 @@
+// The CLI's configuration from the environment, read and validated once. Flags override these.
+import { z } from 'zod';
+
+const schema = z.object({
+  LOUPE_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().min(1).optional(),
+  LOUPE_DEVICE: z.enum(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'),
+  LOUPE_THREADS: z.coerce.number().int().positive().optional(),
+  LOUPE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+});
+
+export type CliEnv = z.infer<typeof schema>;
+
+export function readEnv(source: Record<string, string | undefined> = process.env): CliEnv {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid environment: ${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,18 @@
+// Flag parsers shared by the commands.
+import { InvalidArgumentError, Option } from 'commander';
+
+export function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return n;
+}
+
+export function parseScore(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`expected a number from 0 to 1, got "${value}"`);
+  return n;
+}
+
+export function deviceOption(): Option {
+  return new Option('--device <device>', 'execution provider: auto tries cuda, webgpu, then cpu').choices(['auto', 'cpu', 'cuda', 'webgpu']);
+}

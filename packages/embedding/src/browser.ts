@@ -1,0 +1,104 @@
+// @loupe/embedding/browser — the same model and post-processing on onnxruntime-web (WebAssembly, or WebGPU where the
+// browser has it). Takes decoded pixels (canvas ImageData, or any RGB/RGBA buffer); no sharp, no file system.
+import * as ort from 'onnxruntime-web';
+import { InvalidInputError, DisposedError } from './errors.ts';
+import { MODEL_ID } from './model-files.ts';
+import { INPUT_SIZE, l2Normalize, localizeClasses, topPredictions, displayLabel } from './postprocess.ts';
+import { clampRegion, resizeToSquareRGB, toNHWCBatch, validateRawImage } from './preprocess.ts';
+import type { ImageAnalysis, LocalizeOptions, RawImage, Rect } from './types.ts';
+
+export type BrowserImageInput = RawImage | { source: RawImage; region?: Rect };
+
+export interface BrowserEmbedderOptions {
+  /** The ONNX model: a URL to fetch (the fp16 variant is the one meant for browsers) or its bytes. */
+  model: string | Uint8Array;
+  /** ImageNet class names in index order (model/labels.json); underscores are shown as spaces. */
+  labels: string[];
+  /** Classifier weights [classes × dim] (model/resnet50.classifier.bin); without them no boxes are computed. */
+  classifierWeights?: Float32Array;
+  modelId?: string;
+  /** 'wasm' (default) or 'webgpu'. */
+  executionProviders?: Array<'wasm' | 'webgpu'>;
+  /** Where the onnxruntime-web .wasm files are served from (sets ort.env.wasm.wasmPaths). */
+  wasmPaths?: string;
+  /** WebAssembly threads (need cross-origin isolation in browsers). */
+  threads?: number;
+}
+
+export interface BrowserEmbedder {
+  analyze(images: BrowserImageInput[], options?: LocalizeOptions & { topK?: number }): Promise<ImageAnalysis[]>;
+  embed(images: BrowserImageInput[]): Promise<Float32Array[]>;
+  info(): { modelId: string; dim: number; provider: string };
+  dispose(): Promise<void>;
+}
+
+export async function createBrowserEmbedder(options: BrowserEmbedderOptions): Promise<BrowserEmbedder> {
+  if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
+  if (options.threads) ort.env.wasm.numThreads = options.threads;
+  const providers = options.executionProviders ?? ['wasm'];
+  let bytes: Uint8Array;
+  if (typeof options.model === 'string') {
+    const response = await fetch(options.model);
+    if (!response.ok) throw new InvalidInputError(`cannot fetch the model from ${options.model}: HTTP ${response.status}`);
+    bytes = new Uint8Array(await response.arrayBuffer());
+  } else bytes = options.model;
+  let session: ort.InferenceSession | undefined = await ort.InferenceSession.create(bytes, {
+    executionProviders: providers,
+    graphOptimizationLevel: 'all',
+  });
+  const labels = options.labels.map(displayLabel);
+  const dim = options.classifierWeights ? options.classifierWeights.length / labels.length : 2048;
+  const head = options.classifierWeights ? { labels, weights: options.classifierWeights, dim } : undefined;
+
+  async function analyze(images: BrowserImageInput[], opts: LocalizeOptions & { topK?: number } = {}): Promise<ImageAnalysis[]> {
+    if (!session) throw new DisposedError();
+    if (images.length === 0) return [];
+    const prepared = images.map((input) => {
+      const { source, region } = 'source' in input ? input : { source: input, region: undefined };
+      validateRawImage(source);
+      const clamped = clampRegion(region, source.width, source.height);
+      return { source, region: clamped, pixels: resizeToSquareRGB(source, clamped, INPUT_SIZE) };
+    });
+    const tensor = new ort.Tensor('float32', toNHWCBatch(prepared.map((p) => p.pixels), INPUT_SIZE), [
+      prepared.length,
+      INPUT_SIZE,
+      INPUT_SIZE,
+      3,
+    ]);
+    const fetches = head ? ['probabilities', 'features', 'feature_map'] : ['probabilities', 'features'];
+    const out = await session.run({ pixels: tensor }, fetches);
+    const probs = out.probabilities!;
+    const feats = out.features!;
+    const classes = probs.dims[1]!;
+    const featureDim = feats.dims[1]!;
+    return prepared.map((p, n) => {
+      const predictions = topPredictions((probs.data as Float32Array).subarray(n * classes, (n + 1) * classes), labels, opts.topK ?? 5);
+      const vector = l2Normalize((feats.data as Float32Array).subarray(n * featureDim, (n + 1) * featureDim));
+      let boxes: ImageAnalysis['boxes'] = [];
+      if (head && out.feature_map) {
+        const [, channels, h, w] = out.feature_map.dims as [number, number, number, number];
+        const per = channels * h * w;
+        const data = (out.feature_map.data as Float32Array).subarray(n * per, (n + 1) * per);
+        boxes = localizeClasses({ data, channels, height: h, width: w }, head, predictions, p.region, opts).boxes;
+      }
+      return { width: p.source.width, height: p.source.height, predictions, vector, boxes };
+    });
+  }
+
+  return {
+    analyze,
+    async embed(images) {
+      return (await analyze(images)).map((a) => a.vector);
+    },
+    info: () => ({ modelId: options.modelId ?? MODEL_ID, dim, provider: providers[0]! }),
+    async dispose() {
+      const s = session;
+      session = undefined;
+      await s?.release();
+    },
+  };
+}
+
+export { turbo, heatmapRGBA, classActivationMap, intersectionOverUnion } from './cam.ts';
+export { INPUT_SIZE } from './postprocess.ts';
+export type { Box, ImageAnalysis, Prediction, RawImage, Rect } from './types.ts';
