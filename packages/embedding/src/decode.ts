@@ -2,9 +2,9 @@
 // decoding, apply EXIF orientation, flatten alpha on white, convert any colour space / bit depth to 8-bit sRGB, crop
 // the requested region, and stretch to the model's square input.
 import { readFile } from 'node:fs/promises';
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import { CorruptImageError, ImageTooLargeError, InvalidInputError, UnsupportedImageError } from './errors.ts';
-import { clampRegion, validateRawImage } from './preprocess.ts';
+import { clampRegion, resizeToSquareRGB, validateRawImage } from './preprocess.ts';
 import type { ImageInput, ImageSource, RawImage, Rect } from './types.ts';
 
 /** Formats we accept, by sharp's sniffed name. SVG, PDF and others are refused: they can reference other files. */
@@ -94,33 +94,37 @@ export async function decodeImage(input: ImageInput, size: number, maxPixels = D
   let height: number;
   let format: string;
   if (isRaw(source)) {
+    // Already decoded pixels (RGB or RGBA) go straight to the shared resize, exactly as in the browser entry.
     validateRawImage(source);
-    ({ width, height } = source);
-    if (width * height > maxPixels)
-      throw new ImageTooLargeError(`image too large: ${width}×${height} exceeds ${maxPixels} pixels`, width, height, maxPixels);
-    pipeline = sharp(source.data, { raw: { width, height, channels: source.channels } });
-    format = 'raw';
-  } else {
-    const bytes = await readSource(source);
-    ({ width, height, format } = await probeImage(bytes, maxPixels));
-    // failOn 'truncated' rejects cut-off files but tolerates the harmless warnings many real JPEGs carry.
-    pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'truncated', pages: 1 }).rotate();
+    const region = clampRegion(requested, source.width, source.height);
+    return { pixels: resizeToSquareRGB(source, region, size), width: source.width, height: source.height, region, format: 'raw' };
   }
+  const bytes = await readSource(source);
+  ({ width, height, format } = await probeImage(bytes, maxPixels));
+  // failOn 'truncated' rejects cut-off files but tolerates the harmless warnings many real JPEGs carry.
+  pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'truncated', pages: 1 }).rotate();
   const region = clampRegion(requested, width, height);
   if (requested) pipeline = pipeline.extract({ left: region.x0, top: region.y0, width: region.x1 - region.x0, height: region.y1 - region.y0 });
+  let decoded: { data: Buffer; info: OutputInfo };
   try {
-    const { data, info } = await pipeline
+    // sharp decodes, orients and converts to 8-bit sRGB; the resize is the shared JS one so that the browser entry,
+    // which gets its pixels from a canvas, feeds the model exactly the same input.
+    decoded = await pipeline
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
-      .resize(size, size, { fit: 'fill' })
       .removeAlpha()
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3 || data.length !== size * size * 3)
-      throw new CorruptImageError(`decoded to ${info.channels} channels, ${data.length} bytes; expected RGB`);
-    return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height, region, format };
   } catch (error) {
-    if (error instanceof CorruptImageError) throw error;
     throw new CorruptImageError(`cannot decode the ${format} image: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
+  const { data, info } = decoded;
+  if (info.channels !== 3 || data.length !== info.width * info.height * 3)
+    throw new CorruptImageError(`decoded to ${info.channels} channels, ${data.length} bytes; expected RGB`);
+  const pixels = resizeToSquareRGB(
+    { data, width: info.width, height: info.height, channels: 3 },
+    { x0: 0, y0: 0, x1: info.width, y1: info.height },
+    size,
+  );
+  return { pixels, width, height, region, format };
 }

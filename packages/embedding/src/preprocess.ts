@@ -1,5 +1,5 @@
-// Pure-JS preprocessing for environments without sharp (the browser entry): region crop, alpha flattening on white,
-// and an area-averaging resize (for downscaling; bilinear when upscaling) to the model's input size.
+// The last preprocessing step, shared by server and browser: region crop, alpha flattening on white, and an
+// area-averaging resize (bilinear when upscaling) to the model's square input.
 import { InvalidInputError } from './errors.ts';
 import type { RawImage, Rect } from './types.ts';
 
@@ -26,60 +26,91 @@ export function clampRegion(region: Rect | undefined, width: number, height: num
   return { x0, y0, x1, y1 };
 }
 
-/** Resizes `region` of an RGB(A) image to size × size RGB (stretching, as the server does). */
+interface AxisTaps {
+  /** For each output position, the first source index and the weights of consecutive source positions. */
+  first: Int32Array;
+  weights: Float32Array[];
+}
+
+/**
+ * Resampling weights along one axis. Downscaling averages the source interval each output pixel covers (area
+ * averaging, fractional at the edges); upscaling interpolates linearly between the two nearest source pixels.
+ */
+function axisTaps(source: number, target: number): AxisTaps {
+  const scale = source / target;
+  const first = new Int32Array(target);
+  const weights: Float32Array[] = [];
+  for (let o = 0; o < target; o++) {
+    if (scale >= 1) {
+      const s0 = o * scale;
+      const s1 = s0 + scale;
+      const i0 = Math.floor(s0);
+      const i1 = Math.min(Math.ceil(s1), source);
+      const w = new Float32Array(i1 - i0);
+      for (let i = i0; i < i1; i++) w[i - i0] = (Math.min(s1, i + 1) - Math.max(s0, i)) / scale;
+      first[o] = i0;
+      weights.push(w);
+    } else {
+      const u = Math.min(Math.max((o + 0.5) * scale - 0.5, 0), source - 1);
+      const i0 = Math.floor(u);
+      const f = u - i0;
+      first[o] = i0;
+      weights.push(i0 + 1 < source ? Float32Array.of(1 - f, f) : Float32Array.of(1));
+    }
+  }
+  return { first, weights };
+}
+
+/**
+ * Resizes `region` of an RGB or RGBA image (alpha flattened on white) to size × size RGB, stretching as the model
+ * expects. Separable: a horizontal pass into floats, then a vertical pass. The server (after sharp decodes) and the
+ * browser both use this, so the same picture gives the same model input on both.
+ */
 export function resizeToSquareRGB(image: RawImage, region: Rect, size: number): Uint8Array {
   const { data, width, channels } = image;
   const rw = region.x1 - region.x0;
   const rh = region.y1 - region.y0;
-  const out = new Uint8Array(size * size * 3);
-  const pixel = (x: number, y: number, c: number) => {
-    const i = ((region.y0 + y) * width + region.x0 + x) * channels;
-    if (channels === 3) return data[i + c]!;
-    const a = data[i + 3]! / 255;
-    return data[i + c]! * a + 255 * (1 - a);
-  };
-  const scaleX = rw / size;
-  const scaleY = rh / size;
-  for (let oy = 0; oy < size; oy++) {
+  const xs = axisTaps(rw, size);
+  const ys = axisTaps(rh, size);
+  // Horizontal pass over the rows the region spans: rh × size × 3 floats.
+  const rows = new Float32Array(rh * size * 3);
+  for (let y = 0; y < rh; y++) {
+    const rowStart = ((region.y0 + y) * width + region.x0) * channels;
     for (let ox = 0; ox < size; ox++) {
-      const o = (oy * size + ox) * 3;
-      if (scaleX >= 1 && scaleY >= 1) {
-        // Area average over the source rectangle this output pixel covers, with fractional edge weights.
-        const sx0 = ox * scaleX;
-        const sx1 = sx0 + scaleX;
-        const sy0 = oy * scaleY;
-        const sy1 = sy0 + scaleY;
-        let r = 0;
-        let g = 0;
-        let b = 0;
-        let total = 0;
-        for (let y = Math.floor(sy0); y < Math.min(Math.ceil(sy1), rh); y++) {
-          const wy = Math.min(sy1, y + 1) - Math.max(sy0, y);
-          for (let x = Math.floor(sx0); x < Math.min(Math.ceil(sx1), rw); x++) {
-            const w = wy * (Math.min(sx1, x + 1) - Math.max(sx0, x));
-            r += pixel(x, y, 0) * w;
-            g += pixel(x, y, 1) * w;
-            b += pixel(x, y, 2) * w;
-            total += w;
-          }
+      const w = xs.weights[ox]!;
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      let i = rowStart + xs.first[ox]! * channels;
+      for (let k = 0; k < w.length; k++, i += channels) {
+        const wk = w[k]!;
+        if (channels === 4) {
+          const a = data[i + 3]! / 255;
+          const white = 255 * (1 - a);
+          r += (data[i]! * a + white) * wk;
+          g += (data[i + 1]! * a + white) * wk;
+          b += (data[i + 2]! * a + white) * wk;
+        } else {
+          r += data[i]! * wk;
+          g += data[i + 1]! * wk;
+          b += data[i + 2]! * wk;
         }
-        out[o] = Math.round(r / total);
-        out[o + 1] = Math.round(g / total);
-        out[o + 2] = Math.round(b / total);
-      } else {
-        const u = Math.min(Math.max((ox + 0.5) * scaleX - 0.5, 0), rw - 1);
-        const v = Math.min(Math.max((oy + 0.5) * scaleY - 0.5, 0), rh - 1);
-        const x0 = Math.floor(u);
-        const y0 = Math.floor(v);
-        const x1 = Math.min(x0 + 1, rw - 1);
-        const y1 = Math.min(y0 + 1, rh - 1);
-        const fx = u - x0;
-        const fy = v - y0;
-        for (let c = 0; c < 3; c++) {
-          const top = pixel(x0, y0, c) * (1 - fx) + pixel(x1, y0, c) * fx;
-          const bottom = pixel(x0, y1, c) * (1 - fx) + pixel(x1, y1, c) * fx;
-          out[o + c] = Math.round(top * (1 - fy) + bottom * fy);
-        }
+      }
+      const o = (y * size + ox) * 3;
+      rows[o] = r;
+      rows[o + 1] = g;
+      rows[o + 2] = b;
+    }
+  }
+  const out = new Uint8Array(size * size * 3);
+  for (let oy = 0; oy < size; oy++) {
+    const w = ys.weights[oy]!;
+    const y0 = ys.first[oy]!;
+    for (let ox = 0; ox < size; ox++) {
+      for (let c = 0; c < 3; c++) {
+        let v = 0;
+        for (let k = 0; k < w.length; k++) v += rows[((y0 + k) * size + ox) * 3 + c]! * w[k]!;
+        out[(oy * size + ox) * 3 + c] = Math.min(255, Math.max(0, Math.round(v)));
       }
     }
   }

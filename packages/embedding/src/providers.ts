@@ -1,5 +1,6 @@
 // Execution-provider choice for onnxruntime-node: 'auto' tries CUDA, then WebGPU, then CPU, and says why each
 // skipped provider was skipped. A missing provider never crashes the process.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -38,6 +39,32 @@ export function cudaUnavailableReason(binaryDir = onnxRuntimeBinaryDir()): strin
   return undefined;
 }
 
+let vulkanLoaderFound: boolean | undefined;
+
+/**
+ * Why WebGPU cannot be tried here, or undefined when the Vulkan loader is present. Checked first because Dawn prints
+ * a multi-line warning on stderr when libvulkan.so.1 is missing, on every start of a CPU-only machine.
+ */
+export function webgpuUnavailableReason(): string | undefined {
+  if (process.platform !== 'linux') return undefined; // D3D12 / Metal back Dawn elsewhere
+  if (vulkanLoaderFound === undefined) {
+    // The dynamic loader's own search path, not configuration: LD_LIBRARY_PATH first, then the ld.so cache.
+    // eslint-disable-next-line no-restricted-properties
+    const dirs = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
+    vulkanLoaderFound = dirs.some((d) => existsSync(join(d, 'libvulkan.so.1')));
+    if (!vulkanLoaderFound) {
+      try {
+        vulkanLoaderFound = execFileSync('ldconfig', ['-p'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes('libvulkan.so.1');
+      } catch {
+        vulkanLoaderFound = ['/usr/lib/x86_64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu'].some((d) =>
+          existsSync(join(d, 'libvulkan.so.1')),
+        );
+      }
+    }
+  }
+  return vulkanLoaderFound ? undefined : 'no Vulkan loader (libvulkan.so.1) on this machine, which WebGPU needs on Linux';
+}
+
 function sessionOptions(provider: ProviderName, settings: SessionSettings): ort.InferenceSession.SessionOptions {
   const ep: ort.InferenceSession.ExecutionProviderConfig =
     provider === 'cpu'
@@ -63,12 +90,10 @@ export async function createSession(model: string | Uint8Array, device: Device, 
   const order: ProviderName[] = device === 'auto' ? ['cuda', 'webgpu', 'cpu'] : [device];
   const skipped: ProviderChoice['skipped'] = [];
   for (const provider of order) {
-    if (provider === 'cuda') {
-      const reason = cudaUnavailableReason();
-      if (reason) {
-        skipped.push({ provider, reason });
-        continue;
-      }
+    const unavailable = provider === 'cuda' ? cudaUnavailableReason() : provider === 'webgpu' ? webgpuUnavailableReason() : undefined;
+    if (unavailable) {
+      skipped.push({ provider, reason: unavailable });
+      continue;
     }
     try {
       const options = sessionOptions(provider, settings);
