@@ -89,10 +89,6 @@ export async function probeImage(bytes: Uint8Array, maxPixels = DEFAULT_MAX_PIXE
 /** Decodes one input into the model's size × size RGB input. */
 export async function decodeImage(input: ImageInput, size: number, maxPixels = DEFAULT_MAX_PIXELS): Promise<DecodedImage> {
   const { source, region: requested } = splitInput(input);
-  let pipeline: Sharp;
-  let width: number;
-  let height: number;
-  let format: string;
   if (isRaw(source)) {
     // Already decoded pixels (RGB or RGBA) go straight to the shared resize, exactly as in the browser entry.
     validateRawImage(source);
@@ -100,9 +96,9 @@ export async function decodeImage(input: ImageInput, size: number, maxPixels = D
     return { pixels: resizeToSquareRGB(source, region, size), width: source.width, height: source.height, region, format: 'raw' };
   }
   const bytes = await readSource(source);
-  ({ width, height, format } = await probeImage(bytes, maxPixels));
+  const { width, height, format } = await probeImage(bytes, maxPixels);
   // failOn 'truncated' rejects cut-off files but tolerates the harmless warnings many real JPEGs carry.
-  pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'truncated', pages: 1 }).rotate();
+  let pipeline: Sharp = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'truncated', pages: 1 }).rotate();
   const region = clampRegion(requested, width, height);
   if (requested) pipeline = pipeline.extract({ left: region.x0, top: region.y0, width: region.x1 - region.x0, height: region.y1 - region.y0 });
   let decoded: { data: Buffer; info: OutputInfo };

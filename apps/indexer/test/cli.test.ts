@@ -1,0 +1,88 @@
+// The loupe CLI from the outside: real processes, real model, real photos.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+
+const BIN = fileURLToPath(new URL('../bin/loupe.js', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../../tests/fixtures/', import.meta.url));
+const photo = (f: string) => join(FIXTURES, 'photos', f);
+
+async function loupe(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, LOUPE_DEVICE: 'cpu' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const lines = (s: string) => s.trim().split('\n').filter(Boolean);
+
+describe('loupe CLI', () => {
+  it('classify --json prints one object per image in the documented shape', async () => {
+    const { code, stdout } = await loupe('classify', '--json', '--top', '3', photo('cat.jpg'), photo('espresso.jpg'));
+    assert.equal(code, 0);
+    const [cat, espresso] = lines(stdout).map((l) => JSON.parse(l));
+    assert.deepEqual(Object.keys(cat), ['file', 'width', 'height', 'predictions', 'box']);
+    assert.equal(cat.file, photo('cat.jpg'));
+    assert.deepEqual([cat.width, cat.height], [451, 300]);
+    assert.equal(cat.predictions.length, 3);
+    assert.deepEqual(Object.keys(cat.predictions[0]), ['classId', 'label', 'score']);
+    assert.deepEqual([cat.predictions[0].classId, cat.predictions[0].label], [285, 'Egyptian cat']);
+    assert.deepEqual(Object.keys(cat.box), ['x0', 'y0', 'x1', 'y1', 'classId', 'label', 'score']);
+    assert.equal(cat.box.label, 'Egyptian cat');
+    assert.equal(espresso.predictions[0].label, 'espresso');
+  });
+
+  it('a bad file in the list is named on stderr, the others still print, and the exit code is non-zero', async () => {
+    const { code, stdout, stderr } = await loupe('classify', '--json', photo('orange.jpg'), join(FIXTURES, 'bad', 'text.jpg'), photo('squirrel.jpg'));
+    assert.equal(code, 1);
+    assert.deepEqual(lines(stdout).map((l) => JSON.parse(l).predictions[0].label), ['orange', 'fox squirrel']);
+    assert.match(stderr, /bad\/text\.jpg: not a supported image/);
+  });
+
+  it('embed --json gives the model id and a unit 2048-d vector', async () => {
+    const { code, stdout } = await loupe('embed', '--json', photo('cat.jpg'));
+    assert.equal(code, 0);
+    const out = JSON.parse(stdout);
+    assert.deepEqual(Object.keys(out), ['file', 'model', 'dim', 'vector']);
+    assert.equal(out.dim, 2048);
+    assert.equal(out.vector.length, 2048);
+    const norm = Math.sqrt(out.vector.reduce((s: number, v: number) => s + v * v, 0));
+    assert.ok(Math.abs(norm - 1) < 1e-3);
+  });
+
+  it('localize adds the boxes and writes a heatmap PNG', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'loupe-cli-')), 'heat.png');
+    const { code, stdout } = await loupe('localize', '--json', '--heatmap', out, photo('giraffe-zebra.jpg'));
+    assert.equal(code, 0);
+    const result = JSON.parse(stdout);
+    assert.ok(result.boxes.length >= 2);
+    assert.deepEqual(result.box, result.boxes.find((b: { classId: number }) => b.classId === result.predictions[0].classId));
+    const meta = await sharp(out).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['png', 500, 500]);
+  });
+
+  it('human output names the class and the box', async () => {
+    const { code, stdout } = await loupe('classify', photo('squirrel.jpg'));
+    assert.equal(code, 0);
+    assert.match(stdout, /1\. fox squirrel\s+\d+\.\d%/);
+    assert.match(stdout, /box: fox squirrel/);
+  });
+
+  it('an unavailable explicit device exits 3 with the reason; a bad flag exits 2', async () => {
+    const cuda = await loupe('classify', '--device', 'cuda', photo('cat.jpg'));
+    assert.equal(cuda.code, 3);
+    assert.match(cuda.stderr, /execution provider cuda is unavailable/);
+    const bad = await loupe('classify', '--top', 'zero', photo('cat.jpg'));
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /positive integer/);
+  });
+});
