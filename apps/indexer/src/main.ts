@@ -1,9 +1,20 @@
 // loupe — the command-line entry. Reads the environment once, builds the commands, maps errors to exit codes.
 import { Command, CommanderError } from 'commander';
+import { CoreError } from '@loupe/core';
+import { DbError } from '@loupe/db';
 import { EmbeddingError } from '@loupe/embedding';
 import { registerAnalyzeCommands } from './commands/analyze.ts';
+import { registerCatalogCommands } from './commands/catalog.ts';
 import { createContext, EXIT, type CliContext } from './context.ts';
 import { readEnv } from './env.ts';
+
+/** Errors that mean "this machine or its configuration cannot do it" exit 3; bad input for the command exits 2. */
+function exitCodeFor(error: unknown): number {
+  if (error instanceof EmbeddingError && ['MODEL_NOT_BUILT', 'PROVIDER_UNAVAILABLE'].includes(error.code)) return EXIT.environment;
+  if (error instanceof DbError && ['DATABASE_UNAVAILABLE', 'MIGRATION_FAILED', 'UNSUPPORTED_DATABASE_URL'].includes(error.code)) return EXIT.environment;
+  if (error instanceof CoreError && ['SOURCE_INVALID', 'INVALID_QUERY'].includes(error.code)) return EXIT.usage;
+  return EXIT.someFailed;
+}
 
 async function main(argv: string[]): Promise<void> {
   let env;
@@ -27,6 +38,7 @@ async function main(argv: string[]): Promise<void> {
       action.setOptionValue('device', env.LOUPE_DEVICE);
   });
   registerAnalyzeCommands(program, ctx);
+  registerCatalogCommands(program, ctx);
   try {
     await program.parseAsync(argv);
   } catch (error) {
@@ -36,8 +48,7 @@ async function main(argv: string[]): Promise<void> {
     }
     const message = (error as Error).message;
     process.stderr.write(`loupe: ${message}\n`);
-    const environmental = error instanceof EmbeddingError && ['MODEL_NOT_BUILT', 'PROVIDER_UNAVAILABLE'].includes(error.code);
-    process.exitCode = environmental ? EXIT.environment : EXIT.someFailed;
+    process.exitCode = exitCodeFor(error);
   }
 }
 

@@ -1,0 +1,195 @@
+// loupe catalogs | ingest | search | items | stats | reindex — the catalog commands, on @loupe/core.
+import { openLoupe, type Loupe } from '@loupe/core';
+import type { Device } from '@loupe/embedding';
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { EXIT, type CliContext } from '../context.ts';
+import { deviceOption, parsePositiveInt, parseScore } from '../options.ts';
+import { createProgressView } from '../progress.ts';
+
+interface StoreFlags {
+  dataDir?: string;
+  databaseUrl?: string;
+  device?: Device;
+  threads?: number;
+  batchSize?: number;
+  json?: boolean;
+}
+
+async function withLoupe<T>(ctx: CliContext, flags: StoreFlags, work: (loupe: Loupe) => Promise<T>): Promise<T> {
+  const loupe = await openLoupe({
+    dataDir: resolve(flags.dataDir ?? ctx.env.LOUPE_DATA_DIR),
+    databaseUrl: flags.databaseUrl ?? ctx.env.DATABASE_URL,
+    device: flags.device ?? ctx.env.LOUPE_DEVICE,
+    threads: flags.threads ?? ctx.env.LOUPE_THREADS,
+    batchSize: flags.batchSize,
+    logger: ctx.logger,
+  });
+  try {
+    return await work(loupe);
+  } finally {
+    await loupe.close();
+  }
+}
+
+function storeOptions(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'data directory (default LOUPE_DATA_DIR, else ./data)')
+    .option('--database-url <url>', 'database (default DATABASE_URL, else SQLite in the data directory)')
+    .option('--json', 'machine-readable output');
+}
+
+function modelOptions(command: Command): Command {
+  return storeOptions(command)
+    .addOption(deviceOption())
+    .option('--threads <n>', 'ONNX Runtime intra-op threads', parsePositiveInt)
+    .option('--batch-size <n>', 'images per forward pass', parsePositiveInt);
+}
+
+export function registerCatalogCommands(program: Command, ctx: () => CliContext): void {
+  const catalogs = program.command('catalogs').description('create and list catalogs');
+  storeOptions(catalogs.command('create').argument('<slug>').option('--name <name>', 'display name'))
+    .description('create a catalog (slug: lowercase letters, digits, dashes)')
+    .action(async (slug: string, flags: StoreFlags & { name?: string }) => {
+      const c = ctx();
+      await withLoupe(c, flags, async (loupe) => {
+        const catalog = await loupe.catalogs.create(slug, flags.name);
+        c.out(flags.json ? JSON.stringify({ id: catalog.id, slug: catalog.slug, name: catalog.name }) : `created catalog ${catalog.slug} (${catalog.name})`);
+      });
+    });
+  storeOptions(catalogs.command('list'))
+    .description('list catalogs with their item counts')
+    .action(async (flags: StoreFlags) => {
+      const c = ctx();
+      await withLoupe(c, flags, async (loupe) => {
+        const list = await loupe.catalogs.list();
+        if (flags.json) for (const x of list) c.out(JSON.stringify({ id: x.id, slug: x.slug, name: x.name, items: x.itemCount }));
+        else if (list.length === 0) c.out('no catalogs yet: `loupe ingest <folder|zip|manifest> --catalog <slug>` creates one');
+        else for (const x of list) c.out(`${x.slug.padEnd(24)} ${String(x.itemCount).padStart(7)} items  ${x.name}`);
+      });
+    });
+
+  modelOptions(program.command('ingest'))
+    .description('add a folder, zip file or manifest (.jsonl/.csv) of images to a catalog; resumes an interrupted run')
+    .argument('<source>', 'folder, zip file, or manifest')
+    .requiredOption('--catalog <slug>', 'target catalog (created if missing)')
+    .option('--progress-every <ms>', 'plain progress line interval when not on a terminal', (v) => Number(v), 2000)
+    .action(async (source: string, flags: StoreFlags & { catalog: string; progressEvery: number }) => {
+      const c = ctx();
+      const controller = new AbortController();
+      const onSignal = () => {
+        c.err('interrupted: finishing the current batch; run the same command again to resume');
+        controller.abort();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      // With --json, stdout carries only the summary; progress goes to stderr as plain lines.
+      const view = createProgressView('ingest', { plainIntervalMs: flags.progressEvery, plain: flags.json });
+      try {
+        const summary = await withLoupe(c, flags, (loupe) =>
+          loupe.ingest(source, {
+            catalog: flags.catalog,
+            signal: controller.signal,
+            onProgress: (p) => view.update(p.done, p.total, `${p.added} added, ${p.duplicates} duplicates, ${p.failed} failed`),
+          }),
+        );
+        view.stop();
+        if (flags.json)
+          c.out(JSON.stringify({ job: summary.job, added: summary.added, duplicates: summary.duplicates, failed: summary.failed, tookMs: summary.tookMs }));
+        else {
+          c.out(
+            `${summary.interrupted ? 'interrupted' : 'done'}: job ${summary.job}${summary.resumed ? ' (resumed)' : ''} into ${summary.catalog} — ` +
+              `${summary.added} added, ${summary.duplicates} duplicates, ${summary.failed.length} failed in ${(summary.tookMs / 1000).toFixed(1)} s`,
+          );
+          for (const f of summary.failed) c.out(`  failed: ${f.file}: ${f.reason}`);
+        }
+        if (summary.failed.length > 0 || summary.interrupted) c.setExitCode(EXIT.someFailed);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+
+  modelOptions(program.command('search'))
+    .description('find the catalog items most similar to each query image')
+    .argument('<image...>')
+    .option('--catalog <slug>', 'search only this catalog')
+    .option('--k <n>', 'how many results', parsePositiveInt, 10)
+    .option('--min-score <s>', 'drop results below this cosine similarity', parseScore)
+    .option('--exact', 'brute-force search instead of HNSW')
+    .action(async (images: string[], flags: StoreFlags & { catalog?: string; k: number; minScore?: number; exact?: boolean }) => {
+      const c = ctx();
+      await withLoupe(c, flags, async (loupe) => {
+        const responses = await loupe.search(images, { catalog: flags.catalog, k: flags.k, minScore: flags.minScore, exact: flags.exact });
+        for (const r of responses) {
+          const query = images[r.index]!;
+          if (!r.ok) {
+            c.err(`${query}: ${r.error.message}`);
+            c.setExitCode(EXIT.someFailed);
+            continue;
+          }
+          const results = r.value.results.map((x) => ({
+            id: x.id,
+            externalId: x.item.externalId,
+            title: x.item.title,
+            file: x.item.sourceName,
+            score: Number(x.score.toFixed(4)),
+          }));
+          if (flags.json) c.out(JSON.stringify({ query, results, tookMs: r.value.tookMs }));
+          else {
+            const top = r.value.query?.predictions[0];
+            c.out(`${query}${top ? `  (${top.label} ${(top.score * 100).toFixed(0)}%)` : ''}  ${r.value.tookMs} ms`);
+            if (results.length === 0) c.out('  no results');
+            results.forEach((x, i) => c.out(`  ${String(i + 1).padStart(2)}. ${x.score.toFixed(3)}  #${x.id}  ${x.file}${x.title !== x.file.split('/').pop() ? `  “${x.title}”` : ''}`));
+          }
+        }
+      });
+    });
+
+  const items = program.command('items').description('manage catalog items');
+  storeOptions(items.command('rm').argument('<id...>'))
+    .description('delete items (and their embeddings; the index follows)')
+    .action(async (ids: string[], flags: StoreFlags) => {
+      const c = ctx();
+      const numbers = ids.map((id) => {
+        const n = Number(id);
+        if (!Number.isInteger(n) || n < 1) throw new Error(`not an item id: ${id}`);
+        return n;
+      });
+      await withLoupe(c, flags, async (loupe) => {
+        const { deleted } = await loupe.removeItems(numbers);
+        c.out(flags.json ? JSON.stringify({ deleted }) : `deleted ${deleted} of ${numbers.length} items`);
+        if (deleted < numbers.length) c.setExitCode(EXIT.someFailed);
+      });
+    });
+
+  modelOptions(program.command('stats'))
+    .description('counts, index size, model and execution provider')
+    .action(async (flags: StoreFlags) => {
+      const c = ctx();
+      await withLoupe(c, flags, async (loupe) => {
+        const s = await loupe.stats();
+        if (flags.json) c.out(JSON.stringify({ catalogs: s.catalogs, items: s.items, indexed: s.indexed, model: s.model, provider: s.provider }));
+        else
+          c.out(
+            [`catalogs  ${s.catalogs}`, `items     ${s.items}`, `indexed   ${s.indexed}`, `model     ${s.model}`, `provider  ${s.provider}`, `database  ${s.database}`].join('\n'),
+          );
+      });
+    });
+
+  modelOptions(program.command('reindex'))
+    .description('compute the active model’s embeddings for items that lack them')
+    .option('--catalog <slug>', 'only this catalog')
+    .option('--all', 'recompute every item, not only those missing an embedding')
+    .action(async (flags: StoreFlags & { catalog?: string; all?: boolean }) => {
+      const c = ctx();
+      const view = flags.json ? undefined : createProgressView('reindex');
+      await withLoupe(c, flags, async (loupe) => {
+        const r = await loupe.reindex({ catalog: flags.catalog, all: flags.all, onProgress: (done, total) => view?.update(done, total, '') });
+        view?.stop();
+        c.out(flags.json ? JSON.stringify({ reindexed: r.reindexed, failed: r.failed, model: loupe.modelId }) : `reindexed ${r.reindexed} items for ${loupe.modelId}`);
+        for (const f of r.failed) c.err(`item ${f.id}: ${f.reason}`);
+        if (r.failed.length > 0) c.setExitCode(EXIT.someFailed);
+      });
+    });
+}

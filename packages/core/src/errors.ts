@@ -1,0 +1,40 @@
+// Typed errors of the use cases. Apps map `code` to exit codes and HTTP statuses.
+
+export type CoreErrorCode = 'SOURCE_INVALID' | 'UNSAFE_ENTRY' | 'LIMIT_EXCEEDED' | 'NOT_FOUND' | 'INVALID_QUERY';
+
+export class CoreError extends Error {
+  constructor(
+    readonly code: CoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The thing given to ingest is not a folder, a zip file or a readable manifest. */
+export class InvalidSourceError extends CoreError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SOURCE_INVALID', message, options);
+  }
+}
+
+/** A whole source goes over a limit (entry count, total uncompressed size). */
+export class SourceLimitError extends CoreError {
+  constructor(message: string) {
+    super('LIMIT_EXCEEDED', message);
+  }
+}
+
+export class NotFoundError extends CoreError {
+  constructor(message: string) {
+    super('NOT_FOUND', message);
+  }
+}
+
+export class InvalidQueryError extends CoreError {
+  constructor(message: string) {
+    super('INVALID_QUERY', message);
+  }
+}

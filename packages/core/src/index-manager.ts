@@ -1,0 +1,169 @@
+// Keeps one HNSW index per model in step with the database, which is the truth. On open it loads the last snapshot
+// (or starts empty when there is none or it is damaged) and catches up on the change log after the snapshot's
+// sequence; `catchUp()` repeats that at any time, so any process — CLI, web server, replicas — converges on the
+// database without a restart. Snapshots are atomic and name the sequence they cover.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Store } from '@loupe/db';
+import {
+  createExactIndex,
+  createVectorIndex,
+  loadVectorIndex,
+  SnapshotCorruptError,
+  type SearchHit,
+  type VectorIndex,
+} from '@loupe/vector-index';
+import type { Logger } from './types.ts';
+
+export interface IndexSearchOptions {
+  k: number;
+  ef?: number;
+  minScore?: number;
+  catalogIds?: readonly number[];
+  classId?: number;
+  /** Brute-force cosine over every vector (exact recall; slower on large collections). */
+  exact?: boolean;
+  /** Leave this item out (more-like-this). */
+  excludeId?: number;
+}
+
+interface ItemFacts {
+  catalogId: number;
+  classId: number | null;
+}
+
+export class IndexManager {
+  private sequence: number;
+  private readonly facts = new Map<number, ItemFacts>();
+  private exact: VectorIndex | undefined;
+  private running: Promise<number> | undefined;
+  private changesSinceSnapshot = 0;
+
+  private constructor(
+    private readonly store: Store,
+    readonly modelId: string,
+    private readonly index: VectorIndex,
+    sequence: number,
+    private readonly snapshotPath: string,
+    private readonly logger?: Logger,
+  ) {
+    this.sequence = sequence;
+  }
+
+  static snapshotPathFor(dataDir: string, modelId: string): string {
+    return join(dataDir, 'index', modelId.replace(/[^a-zA-Z0-9._-]/g, '_'));
+  }
+
+  static async open(options: { store: Store; modelId: string; dim: number; dataDir: string; logger?: Logger }): Promise<IndexManager> {
+    const { store, modelId, dim, dataDir, logger } = options;
+    const path = IndexManager.snapshotPathFor(dataDir, modelId);
+    await mkdir(join(dataDir, 'index'), { recursive: true });
+    let index: VectorIndex;
+    let sequence = 0;
+    try {
+      const loaded = await loadVectorIndex(path, { dim, space: 'cosine', kind: 'hnsw', logger });
+      index = loaded.index;
+      sequence = loaded.sequence;
+    } catch (error) {
+      if (!(error instanceof SnapshotCorruptError)) throw error;
+      if (error.reason !== 'missing') logger?.warn?.({ err: error.message }, 'index snapshot unusable; rebuilding from the database');
+      index = createVectorIndex({ dim, space: 'cosine', logger });
+    }
+    const manager = new IndexManager(store, modelId, index, sequence, path, logger);
+    if (sequence > 0) await manager.loadFacts();
+    await manager.catchUp();
+    return manager;
+  }
+
+  /** Catalog and class of every indexed item, for filters (the snapshot stores only ids and vectors). */
+  private async loadFacts(): Promise<void> {
+    for await (const rows of this.store.embeddings.streamAfter({ modelId: this.modelId, after: 0, batchSize: 5000 })) {
+      for (const r of rows) if (r.sequence <= this.sequence) this.facts.set(r.itemId, { catalogId: r.catalogId, classId: r.classId });
+    }
+  }
+
+  /** Applies every change after the covered sequence; concurrent callers share one pass. Returns the new sequence. */
+  catchUp(): Promise<number> {
+    this.running ??= this.applyChanges().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async applyChanges(): Promise<number> {
+    let applied = 0;
+    for await (const batch of this.store.embeddings.changesAfter({ modelId: this.modelId, after: this.sequence, batchSize: 1000 })) {
+      for (const change of batch.changes) {
+        if (change.op === 'add') {
+          this.index.upsert(change.itemId, change.vector);
+          this.facts.set(change.itemId, { catalogId: change.catalogId, classId: change.classId });
+        } else {
+          this.index.remove(change.itemId);
+          this.facts.delete(change.itemId);
+        }
+        applied++;
+      }
+      this.sequence = batch.lastSequence;
+    }
+    if (applied > 0) {
+      this.exact?.close();
+      this.exact = undefined;
+      this.changesSinceSnapshot += applied;
+      this.logger?.debug?.({ applied, sequence: this.sequence }, 'index caught up');
+    }
+    return this.sequence;
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  get coveredSequence(): number {
+    return this.sequence;
+  }
+
+  get pendingSnapshotChanges(): number {
+    return this.changesSinceSnapshot;
+  }
+
+  vectorOf(itemId: number): Float32Array | undefined {
+    return this.index.get(itemId);
+  }
+
+  search(query: Float32Array, options: IndexSearchOptions): SearchHit[] {
+    const catalogs = options.catalogIds ? new Set(options.catalogIds) : undefined;
+    const filtering = catalogs !== undefined || options.classId !== undefined || options.excludeId !== undefined;
+    const filter = filtering
+      ? (id: number) => {
+          if (id === options.excludeId) return false;
+          const f = this.facts.get(id);
+          if (!f) return false;
+          if (catalogs && !catalogs.has(f.catalogId)) return false;
+          return options.classId === undefined || f.classId === options.classId;
+        }
+      : undefined;
+    const target = options.exact ? this.exactIndex() : this.index;
+    return target.search(query, { k: options.k, ef: options.ef, minScore: options.minScore, filter });
+  }
+
+  /** An exact index over the same vectors, built on first use and dropped when the index changes. */
+  private exactIndex(): VectorIndex {
+    if (!this.exact) {
+      const exact = createExactIndex({ dim: this.index.dim, space: 'cosine', initialCapacity: Math.max(16, this.index.size) });
+      for (const id of this.index.ids()) exact.add(id, this.index.get(id)!);
+      this.exact = exact;
+    }
+    return this.exact;
+  }
+
+  /** Writes an atomic snapshot covering the current sequence. */
+  async snapshot(): Promise<void> {
+    const sequence = this.sequence;
+    await this.index.save(this.snapshotPath, { sequence });
+    this.changesSinceSnapshot = 0;
+    this.logger?.debug?.({ sequence, size: this.index.size }, 'index snapshot written');
+  }
+
+  close(): void {
+    this.exact?.close();
+    this.index.close();
+  }
+}

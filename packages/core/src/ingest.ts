@@ -1,0 +1,207 @@
+// Ingest: source entries → read → hash → (duplicate? record it) → batched analysis (decoding overlapped with
+// inference) → original + thumbnail on disk → ONE transaction (item + embedding + predictions + boxes + the job
+// file's outcome) → index catch-up. Exactly once under crashes: a file counts as done only when its outcome row is
+// committed, in the same transaction as its item; a restarted job skips exactly those files. Files written before a
+// crash are content-addressed, so writing them again is harmless; the index catches up from the database.
+import { basename } from 'node:path';
+import { DuplicateItemError, type Job, type Store } from '@loupe/db';
+import { probeImage, type Embedder, type ImageAnalysis } from '@loupe/embedding';
+import type { IndexManager } from './index-manager.ts';
+import type { IngestSource, SourceEntry } from './sources/index.ts';
+import { MIME_TYPES, sha256Hex, type ImageStorage } from './storage.ts';
+import type { IngestOptions, IngestProgress, IngestSummary, Logger } from './types.ts';
+
+export interface IngestDeps {
+  store: Store;
+  storage: ImageStorage;
+  embedder: () => Promise<Embedder>;
+  index: () => Promise<IndexManager>;
+  modelId: string;
+  maxPixels?: number;
+  snapshotEvery: number;
+  logger?: Logger;
+}
+
+interface Prepared {
+  entry: SourceEntry;
+  bytes: Uint8Array;
+  hash: string;
+  format: string;
+}
+
+const HEARTBEAT_MS = 2000;
+
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n')[0]!;
+}
+
+export async function runIngest(deps: IngestDeps, source: IngestSource, options: IngestOptions): Promise<IngestSummary> {
+  const started = performance.now();
+  const { store, storage, logger } = deps;
+  const { catalog } = await store.catalogs.ensure({ slug: options.catalog, ...(options.catalogName ? { name: options.catalogName } : {}) });
+  const [unfinished] = await store.jobs.findUnfinished({ catalogId: catalog.id, source: source.identity });
+  const resumed = unfinished !== undefined;
+  let job: Job = unfinished ?? (await store.jobs.create({ catalogId: catalog.id, source: source.identity }));
+  job = await store.jobs.start(job.id);
+  const recorded = await store.jobs.recordedPaths(job.id);
+  const total = await source.count();
+  if (resumed) logger?.info?.({ job: job.id, done: recorded.size, total }, 'resuming an unfinished ingest job');
+
+  const progress: IngestProgress = {
+    jobId: job.id,
+    total,
+    done: recorded.size,
+    added: job.filesAdded,
+    duplicates: job.filesDuplicate,
+    failed: job.filesFailed,
+    doneThisRun: 0,
+  };
+  let lastBeat = 0;
+  const report = async (force = false) => {
+    options.onProgress?.({ ...progress });
+    const now = performance.now();
+    if (force || now - lastBeat > HEARTBEAT_MS) {
+      lastBeat = now;
+      await store.jobs.progress(job.id, { filesSeen: total });
+    }
+  };
+  const outcome = async (kind: 'duplicates' | 'failed', key: string, reason: string, itemId?: number) => {
+    const { recorded: fresh } = await store.jobs.recordFile({
+      jobId: job.id,
+      path: key,
+      status: kind === 'duplicates' ? 'duplicate' : 'failed',
+      reason,
+      itemId: itemId ?? null,
+    });
+    if (!fresh) return;
+    progress[kind]++;
+    progress.done++;
+    progress.doneThisRun++;
+    if (kind === 'failed') progress.lastFailure = { file: key, reason };
+    await report();
+  };
+
+  // Stage 1: read, hash and sniff each entry; duplicates and unreadable entries get their outcome here.
+  async function* prepared(): AsyncGenerator<Prepared> {
+    for await (const item of source.entries((key) => recorded.has(key))) {
+      if (options.signal?.aborted) return;
+      if (!item.ok) {
+        await outcome('failed', item.key, item.reason);
+        continue;
+      }
+      let bytes: Uint8Array;
+      try {
+        bytes = await item.read();
+      } catch (error) {
+        await outcome('failed', item.key, firstLine(error));
+        continue;
+      }
+      const hash = sha256Hex(bytes);
+      const existing = await store.items.findByContentHash(catalog.id, hash);
+      if (existing) {
+        await outcome('duplicates', item.key, `same content as item ${existing.id} (${existing.sourceName})`, existing.id);
+        continue;
+      }
+      let format: string;
+      try {
+        format = (await probeImage(bytes, deps.maxPixels)).format;
+      } catch (error) {
+        await outcome('failed', item.key, firstLine(error));
+        continue;
+      }
+      yield { entry: item, bytes, hash, format };
+    }
+  }
+
+  // Stage 2: batched analysis in input order, then one transaction per item.
+  const pending: Array<Prepared | undefined> = [];
+  async function* inputs(): AsyncGenerator<Uint8Array> {
+    for await (const p of prepared()) {
+      pending.push(p);
+      yield p.bytes;
+    }
+  }
+  const storeOne = async (p: Prepared, analysis: ImageAnalysis) => {
+    const { storedFile, thumbnailFile } = await storage.store(p.bytes, p.hash, p.format);
+    const { entry } = p;
+    try {
+      await store.items.insert({
+        catalogId: catalog.id,
+        externalId: entry.externalId ?? null,
+        title: entry.title ?? basename(entry.key),
+        metadata: entry.metadata ?? {},
+        contentHash: p.hash,
+        storedFile,
+        thumbnailFile,
+        width: analysis.width,
+        height: analysis.height,
+        mimeType: MIME_TYPES[p.format] ?? 'application/octet-stream',
+        sizeBytes: p.bytes.byteLength,
+        sourceName: entry.key,
+        analysis: { modelId: deps.modelId, vector: analysis.vector, predictions: analysis.predictions.slice(0, 5), boxes: analysis.boxes },
+        jobFile: { jobId: job.id, path: entry.key },
+      });
+      progress.added++;
+      progress.done++;
+      progress.doneThisRun++;
+      await report();
+    } catch (error) {
+      if (!(error instanceof DuplicateItemError)) throw error;
+      // The same bytes (or external id) earlier in this very run: it was committed after this entry was hashed.
+      const other =
+        (await store.items.findByContentHash(catalog.id, p.hash)) ??
+        (entry.externalId ? await store.items.findByExternalId(catalog.id, entry.externalId) : null);
+      await outcome('duplicates', entry.key, other ? `same ${other.contentHash === p.hash ? 'content' : 'external id'} as item ${other.id} (${other.sourceName})` : firstLine(error), other?.id);
+    }
+  };
+
+  const embedder = await deps.embedder();
+  const index = await deps.index();
+  const batch = embedder.info().batchSize;
+  let sinceCatchUp = 0;
+  await report(true);
+  for await (const result of embedder.analyzeEach(inputs(), { topK: 5 })) {
+    const p = pending[result.index]!;
+    pending[result.index] = undefined;
+    if (!result.ok) await outcome('failed', p.entry.key, result.error.message);
+    else {
+      try {
+        await storeOne(p, result.value);
+      } catch (error) {
+        // Disk or database trouble is not the file's fault: stop, leaving the job resumable.
+        logger?.error?.({ err: error, file: p.entry.key }, 'ingest stopped');
+        throw error;
+      }
+    }
+    if (++sinceCatchUp >= batch) {
+      sinceCatchUp = 0;
+      await index.catchUp();
+      if (index.pendingSnapshotChanges >= deps.snapshotEvery) await index.snapshot();
+    }
+  }
+  await index.catchUp();
+  await index.snapshot();
+  await report(true);
+  const interrupted = options.signal?.aborted ?? false;
+  if (!interrupted) job = await store.jobs.finish(job.id, { status: 'done' });
+  else job = (await store.jobs.get(job.id)) ?? job;
+
+  const failed: IngestSummary['failed'] = [];
+  let cursor: number | null = null;
+  do {
+    const page: Awaited<ReturnType<Store['jobs']['files']>> = await store.jobs.files(job.id, { status: 'failed', limit: 1000, cursor });
+    for (const f of page.files) failed.push({ file: f.path, reason: f.reason ?? 'failed' });
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return {
+    job: job.id,
+    catalog: catalog.slug,
+    resumed,
+    interrupted,
+    added: job.filesAdded,
+    duplicates: job.filesDuplicate,
+    failed,
+    tookMs: Math.round(performance.now() - started),
+  };
+}
+
