@@ -12,7 +12,9 @@ const schema = z.object({
 export type CliEnv = z.infer<typeof schema>;
 
 export function readEnv(source: Record<string, string | undefined> = process.env): CliEnv {
-  const parsed = schema.safeParse(source);
+  // An empty variable (`DATABASE_URL=`) means "not set", as in most tools.
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid environment: ${problems}`);
