@@ -1,0 +1,96 @@
+import type { StoreContext } from '../context.ts';
+import { isUniqueViolation } from '../context.ts';
+import { DuplicateCatalogError, NotFoundError } from '../errors.ts';
+import type { Catalog, CatalogRepository, CatalogWithCount } from '../types.ts';
+import * as v from '../validate.ts';
+import { appendRemoveEvents, toCatalog } from './shared.ts';
+
+export function catalogRepository(ctx: StoreContext): CatalogRepository {
+  const { db } = ctx;
+
+  async function createRow(slug: string, name: string): Promise<Catalog> {
+    try {
+      return toCatalog(await db.catalog.create({ data: { slug, name } }));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DuplicateCatalogError(slug);
+      throw error;
+    }
+  }
+
+  return {
+    async create(input) {
+      const slug = v.slug(input.slug);
+      const name = v.text('name', input.name ?? slug, { max: 200 });
+      return ctx.run(() => createRow(slug, name));
+    },
+
+    async ensure(input) {
+      const slug = v.slug(input.slug);
+      const name = v.text('name', input.name ?? slug, { max: 200 });
+      return ctx.run(async () => {
+        const existing = await db.catalog.findUnique({ where: { slug } });
+        if (existing) return { catalog: toCatalog(existing), created: false };
+        try {
+          return { catalog: await createRow(slug, name), created: true };
+        } catch (error) {
+          // Another process created it between our read and our insert.
+          if (!(error instanceof DuplicateCatalogError)) throw error;
+          const row = await db.catalog.findUnique({ where: { slug } });
+          if (!row) throw error;
+          return { catalog: toCatalog(row), created: false };
+        }
+      });
+    },
+
+    async getBySlug(slug) {
+      return ctx.run(async () => {
+        const row = await db.catalog.findUnique({ where: { slug } });
+        return row ? toCatalog(row) : null;
+      });
+    },
+
+    async getById(id) {
+      return ctx.run(async () => {
+        const row = await db.catalog.findUnique({ where: { id } });
+        return row ? toCatalog(row) : null;
+      });
+    },
+
+    async list() {
+      return ctx.run(async () => {
+        const rows = await db.catalog.findMany({
+          orderBy: { slug: 'asc' },
+          include: { _count: { select: { items: true } } },
+        });
+        return rows.map((row): CatalogWithCount => ({ ...toCatalog(row), itemCount: row._count.items }));
+      });
+    },
+
+    async rename(slug, name) {
+      const newName = v.text('name', name, { max: 200 });
+      return ctx.run(async () => {
+        const { count } = await db.catalog.updateMany({ where: { slug }, data: { name: newName } });
+        if (count === 0) throw new NotFoundError('catalog', slug);
+        const row = await db.catalog.findUnique({ where: { slug } });
+        if (!row) throw new NotFoundError('catalog', slug);
+        return toCatalog(row);
+      });
+    },
+
+    async delete(slug) {
+      return ctx.run(() =>
+        ctx.write(
+          async (tx) => {
+            const catalog = await tx.catalog.findUnique({ where: { slug }, select: { id: true } });
+            if (!catalog) throw new NotFoundError('catalog', slug);
+            await appendRemoveEvents(ctx, tx, { catalogId: catalog.id });
+            const items = await tx.item.count({ where: { catalogId: catalog.id } });
+            await tx.catalog.delete({ where: { id: catalog.id } });
+            return { items };
+          },
+          { sequenced: true },
+        ),
+      );
+    },
+  };
+}

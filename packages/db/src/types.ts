@@ -1,0 +1,354 @@
+// Public types of @loupe/db. The implementation lives in store.ts and repositories/*; nothing here depends on the
+// generated Prisma clients, so callers never see provider-specific types.
+
+export type Provider = 'sqlite' | 'postgresql';
+
+export interface Logger {
+  debug?(obj: object | string, msg?: string): void;
+  info?(obj: object | string, msg?: string): void;
+  warn?(obj: object | string, msg?: string): void;
+  error?(obj: object | string, msg?: string): void;
+}
+
+export interface StoreOptions {
+  /**
+   * `file:./data/loupe.db` or `sqlite:/abs/path.db` → SQLite (relative paths resolve against the process's working
+   * directory; the parent folder is created). `postgres://…` or `postgresql://…` → PostgreSQL; `?schema=name`
+   * selects a schema other than `public` (created by the migration runner if missing).
+   */
+  databaseUrl: string;
+  logger?: Logger;
+  /** Apply pending migrations before returning (default true). */
+  migrate?: boolean;
+  /** SQLite: how long a writer waits for another process's write lock (default 10 000 ms). */
+  busyTimeoutMs?: number;
+  /** PostgreSQL: connection pool size (default 10). */
+  maxConnections?: number;
+  /** Longest a write transaction may run before it is rolled back (default 30 000 ms). */
+  transactionTimeoutMs?: number;
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+// ── catalogs ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface Catalog {
+  id: number;
+  slug: string;
+  name: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CatalogWithCount extends Catalog {
+  itemCount: number;
+}
+
+export interface CatalogRepository {
+  /** Throws DuplicateCatalogError when the slug is taken, InvalidInputError for a bad slug. */
+  create(input: { slug: string; name?: string }): Promise<Catalog>;
+  /** Returns the catalog with this slug, creating it when missing (safe under concurrent callers). */
+  ensure(input: { slug: string; name?: string }): Promise<{ catalog: Catalog; created: boolean }>;
+  getBySlug(slug: string): Promise<Catalog | null>;
+  getById(id: number): Promise<Catalog | null>;
+  /** All catalogs by slug, each with its item count. */
+  list(): Promise<CatalogWithCount[]>;
+  /** Throws NotFoundError. */
+  rename(slug: string, name: string): Promise<Catalog>;
+  /**
+   * Deletes the catalog with its items, embeddings, predictions, boxes and jobs, recording a remove event for every
+   * deleted embedding. Throws NotFoundError.
+   */
+  delete(slug: string): Promise<{ items: number }>;
+}
+
+// ── items ───────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface Item {
+  id: number;
+  catalogId: number;
+  externalId: string | null;
+  title: string;
+  metadata: JsonObject;
+  contentHash: string;
+  storedFile: string;
+  thumbnailFile: string | null;
+  width: number;
+  height: number;
+  mimeType: string;
+  sizeBytes: number;
+  sourceName: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PredictionInput {
+  classId: number;
+  label: string;
+  score: number;
+}
+
+export interface Prediction extends PredictionInput {
+  modelId: string;
+  /** 1 (best) … 5 */
+  rank: number;
+}
+
+export interface BoxInput {
+  /** Pixel coordinates in the original image, x0 < x1, y0 < y1. */
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  classId: number;
+  label: string;
+  score: number;
+}
+
+export interface Box extends BoxInput {
+  modelId: string;
+}
+
+/** What one forward pass of one model produced for an item. */
+export interface Analysis {
+  modelId: string;
+  /** The feature vector; stored as Float32 little-endian bytes. */
+  vector: Float32Array;
+  /** Best first, at most 5; stored with rank 1…n. */
+  predictions?: PredictionInput[];
+  boxes?: BoxInput[];
+}
+
+export interface NewItem {
+  catalogId: number;
+  externalId?: string | null;
+  title: string;
+  metadata?: JsonObject;
+  /** sha256 of the original bytes, 64 lowercase hex digits. */
+  contentHash: string;
+  storedFile: string;
+  thumbnailFile?: string | null;
+  width: number;
+  height: number;
+  mimeType: string;
+  sizeBytes: number;
+  sourceName: string;
+}
+
+export interface InsertItemInput extends NewItem {
+  /** Stored in the same transaction, with a new sequence (an "add" event). */
+  analysis?: Analysis;
+  /** Records this job file as "ok" (and counts it) in the same transaction: a crash can never split the two. */
+  jobFile?: { jobId: number; path: string };
+}
+
+export interface InsertedItem {
+  item: Item;
+  /** The sequence of the embedding's add event; null when no analysis was given. */
+  sequence: number | null;
+}
+
+export interface HydratedItem extends Item {
+  predictions: Prediction[];
+  boxes: Box[];
+}
+
+export interface ItemListOptions {
+  catalogId?: number;
+  /** Items whose rank-1 prediction (for `modelId`) has this class. Requires modelId. */
+  classId?: number;
+  modelId?: string;
+  /** Page size, 1…1000 (default 50). */
+  limit?: number;
+  /** Cursor: the `nextCursor` of the previous page (items are ordered by id). */
+  cursor?: number | null;
+}
+
+export interface ItemPage {
+  items: Item[];
+  nextCursor: number | null;
+}
+
+export interface ItemRepository {
+  /**
+   * Inserts the item, its analysis and (optionally) its job-file outcome in ONE transaction. Throws
+   * DuplicateItemError (nothing written) when the catalog already has this content hash or external id,
+   * NotFoundError when the catalog or job does not exist, FileAlreadyRecordedError when the job file has an outcome.
+   */
+  insert(input: InsertItemInput): Promise<InsertedItem>;
+  get(id: number): Promise<Item | null>;
+  findByContentHash(catalogId: number, contentHash: string): Promise<Item | null>;
+  findByExternalId(catalogId: number, externalId: string): Promise<Item | null>;
+  /**
+   * The items with these ids, in the order given (for hydrating search results); ids that do not exist are left
+   * out. Predictions and boxes are included, only `modelId`'s when given.
+   */
+  getByIds(ids: readonly number[], options?: { modelId?: string }): Promise<HydratedItem[]>;
+  list(options?: ItemListOptions): Promise<ItemPage>;
+  count(options?: { catalogId?: number }): Promise<number>;
+  /** Deletes items (cascading to their rows), recording a remove event per deleted embedding. */
+  delete(ids: readonly number[]): Promise<{ deleted: number }>;
+}
+
+// ── embeddings and the change log ──────────────────────────────────────────────────────────────────────────────
+
+export interface EmbeddingRow {
+  itemId: number;
+  catalogId: number;
+  modelId: string;
+  sequence: number;
+  vector: Float32Array;
+  /** Rank-1 class of the same model, null when no predictions were stored. */
+  classId: number | null;
+}
+
+export type IndexChange =
+  | ({ op: 'add' } & EmbeddingRow)
+  | { op: 'remove'; itemId: number; catalogId: number; modelId: string; sequence: number };
+
+export interface ChangeBatch {
+  changes: IndexChange[];
+  /** The highest sequence this batch covers (store it as the index's S once the batch is applied). */
+  lastSequence: number;
+}
+
+export interface StreamOptions {
+  modelId: string;
+  /** Return rows with sequence > after (0 = from the beginning). */
+  after: number;
+  /** Rows per batch, 1…10 000 (default 1000). */
+  batchSize?: number;
+  catalogId?: number;
+}
+
+export interface EmbeddingRepository {
+  /**
+   * Stores (or replaces) one model's analysis of an existing item with a new sequence — used by reindex.
+   * Throws NotFoundError.
+   */
+  upsert(itemId: number, analysis: Analysis): Promise<{ sequence: number }>;
+  get(itemId: number, modelId: string): Promise<EmbeddingRow | null>;
+  /** Current embeddings of a model with sequence > after, in sequence order, in batches (full rebuilds). */
+  streamAfter(options: StreamOptions): AsyncGenerator<EmbeddingRow[]>;
+  /**
+   * The change log after `after`: adds (with their vectors) and removes, in sequence order — what an index
+   * snapshot that covers `after` must apply to catch up. An add whose embedding was since replaced or deleted is
+   * skipped (a later event covers it); `lastSequence` still advances past it.
+   */
+  changesAfter(options: Omit<StreamOptions, 'catalogId'>): AsyncGenerator<ChangeBatch>;
+  /** The highest sequence ever allocated (0 when none). */
+  latestSequence(): Promise<number>;
+  count(options?: { modelId?: string; catalogId?: number }): Promise<number>;
+  /** Model ids with their embedding counts. */
+  models(): Promise<{ modelId: string; count: number }[]>;
+  /** Items that have no embedding for `modelId`, by id (what reindex must compute). */
+  itemsWithout(options: {
+    modelId: string;
+    catalogId?: number;
+    limit?: number;
+    cursor?: number | null;
+  }): Promise<ItemPage>;
+}
+
+// ── jobs ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export type FileStatus = 'ok' | 'duplicate' | 'failed';
+
+export interface Job {
+  id: number;
+  catalogId: number;
+  source: string;
+  status: JobStatus;
+  filesSeen: number;
+  filesAdded: number;
+  filesDuplicate: number;
+  filesFailed: number;
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  heartbeatAt: Date | null;
+}
+
+export interface JobFile {
+  id: number;
+  jobId: number;
+  path: string;
+  status: FileStatus;
+  reason: string | null;
+  itemId: number | null;
+  createdAt: Date;
+}
+
+export interface RecordFileInput {
+  jobId: number;
+  path: string;
+  status: FileStatus;
+  reason?: string | null;
+  itemId?: number | null;
+}
+
+export interface JobRepository {
+  /** A new job in status "queued". Throws NotFoundError for an unknown catalog. */
+  create(input: { catalogId: number; source: string }): Promise<Job>;
+  get(id: number): Promise<Job | null>;
+  list(options?: { catalogId?: number; limit?: number }): Promise<Job[]>;
+  /** queued|running → running (startedAt kept on resume, heartbeat now). Throws JobStateError for finished jobs. */
+  start(id: number): Promise<Job>;
+  /**
+   * Atomically takes the oldest queued job, or a running job whose heartbeat is older than `staleAfterMs`
+   * (its worker died), and marks it running. Null when there is none. For job workers.
+   */
+  claim(options: { staleAfterMs: number }): Promise<Job | null>;
+  /** Beats the heartbeat; optionally sets how many files the source has shown so far. */
+  progress(id: number, update?: { filesSeen?: number }): Promise<Job>;
+  /**
+   * Records a file's outcome once. The first call inserts it and counts it; later calls for the same (job, path)
+   * change nothing and return the existing outcome with `recorded: false`.
+   */
+  recordFile(input: RecordFileInput): Promise<{ recorded: boolean; file: JobFile }>;
+  getFile(jobId: number, path: string): Promise<JobFile | null>;
+  /** Paths that already have an outcome — what a resumed job skips. */
+  recordedPaths(jobId: number): Promise<Set<string>>;
+  files(
+    jobId: number,
+    options?: { status?: FileStatus; limit?: number; cursor?: number | null },
+  ): Promise<{
+    files: JobFile[];
+    nextCursor: number | null;
+  }>;
+  /** running|queued → done|failed|cancelled. Throws JobStateError when already finished. */
+  finish(id: number, outcome: { status: 'done' | 'failed' | 'cancelled'; error?: string | null }): Promise<Job>;
+  /** queued or running jobs, oldest first; filter by catalog and/or exact source. */
+  findUnfinished(options?: { catalogId?: number; source?: string }): Promise<Job[]>;
+}
+
+// ── the store ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface MigrationReport {
+  applied: string[];
+  alreadyApplied: string[];
+}
+
+export interface StoreStats {
+  provider: Provider;
+  catalogs: number;
+  items: number;
+  embeddings: { modelId: string; count: number }[];
+  latestSequence: number;
+}
+
+export interface Store {
+  readonly provider: Provider;
+  readonly migrations: MigrationReport;
+  readonly catalogs: CatalogRepository;
+  readonly items: ItemRepository;
+  readonly embeddings: EmbeddingRepository;
+  readonly jobs: JobRepository;
+  stats(): Promise<StoreStats>;
+  /** Releases the database client (and its connections). Later calls throw StoreClosedError; close is idempotent. */
+  close(): Promise<void>;
+}
