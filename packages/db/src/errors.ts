@@ -53,7 +53,7 @@ export class InvalidInputError extends DbError {
   }
 }
 
-export type EntityName = 'catalog' | 'item' | 'job';
+export type EntityName = 'catalog' | 'item' | 'job' | 'apiKey';
 
 export class NotFoundError extends DbError {
   constructor(

@@ -3,6 +3,7 @@ import { createPrismaClient } from './client.ts';
 import { lockKeyFor, StoreContext } from './context.ts';
 import { DatabaseUnavailableError } from './errors.ts';
 import { migrateTarget } from './migrate.ts';
+import { apiKeyRepository } from './repositories/api-keys.ts';
 import { catalogRepository } from './repositories/catalogs.ts';
 import { embeddingRepository } from './repositories/embeddings.ts';
 import { itemRepository } from './repositories/items.ts';
@@ -55,6 +56,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     items,
     embeddings,
     jobs,
+    apiKeys: apiKeyRepository(ctx),
     async stats() {
       const [catalogCount, itemCount, models, latestSequence] = [
         await ctx.run(() => db.catalog.count()),

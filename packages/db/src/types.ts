@@ -326,6 +326,31 @@ export interface JobRepository {
   findUnfinished(options?: { catalogId?: number; source?: string }): Promise<Job[]>;
 }
 
+// ── API keys ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export type ApiKeyScope = 'read' | 'admin';
+
+export interface ApiKey {
+  id: number;
+  name: string;
+  /** Public part of the key ("lk_" + 8 characters), safe to show. */
+  prefix: string;
+  scope: ApiKeyScope;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface ApiKeyRepository {
+  /** Creates a key; the returned `key` is the only time the secret is available. */
+  create(input: { name: string; scope: ApiKeyScope }): Promise<{ key: string; apiKey: ApiKey }>;
+  /** The key's record when the key is valid and not revoked (and notes its use), else null. */
+  verify(key: string): Promise<ApiKey | null>;
+  list(): Promise<ApiKey[]>;
+  /** Throws NotFoundError. Revoking twice is harmless. */
+  revoke(id: number): Promise<ApiKey>;
+}
+
 // ── the store ───────────────────────────────────────────────────────────────────────────────────────────────────
 
 export interface MigrationReport {
@@ -348,6 +373,7 @@ export interface Store {
   readonly items: ItemRepository;
   readonly embeddings: EmbeddingRepository;
   readonly jobs: JobRepository;
+  readonly apiKeys: ApiKeyRepository;
   stats(): Promise<StoreStats>;
   /** Releases the database client (and its connections). Later calls throw StoreClosedError; close is idempotent. */
   close(): Promise<void>;

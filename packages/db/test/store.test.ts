@@ -580,6 +580,29 @@ for (const provider of providers) {
       assert.equal(await count('IndexEvent', `WHERE "sequence" > ${S} AND "modelId" = 'second'`), 1);
     });
 
+    test('API keys: the secret is shown once, only its hash is stored, revoked keys stop working', async () => {
+      const { key, apiKey } = await store.apiKeys.create({ name: 'ci script', scope: 'read' });
+      assert.match(key, /^lk_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{32}$/);
+      assert.equal(apiKey.prefix, key.slice(0, 11));
+      const rows = await db.sql<{ hash: string }>(`SELECT "hash" FROM "ApiKey" WHERE "id" = ${apiKey.id}`);
+      assert.equal(rows[0]!.hash.length, 64);
+      assert.ok(!rows[0]!.hash.includes(key.slice(12)), 'the secret is not stored');
+      const verified = await store.apiKeys.verify(key);
+      assert.equal(verified?.id, apiKey.id);
+      assert.ok(verified?.lastUsedAt instanceof Date);
+      assert.equal(await store.apiKeys.verify(key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A')), null);
+      assert.equal(await store.apiKeys.verify('not a key'), null);
+      await assert.rejects(store.apiKeys.create({ name: 'x', scope: 'root' as never }), InvalidInputError);
+      const admin = await store.apiKeys.create({ name: 'admin script', scope: 'admin' });
+      assert.deepEqual(
+        (await store.apiKeys.list()).filter((k) => [apiKey.id, admin.apiKey.id].includes(k.id)).map((k) => k.scope),
+        ['read', 'admin'],
+      );
+      await store.apiKeys.revoke(apiKey.id);
+      assert.equal(await store.apiKeys.verify(key), null);
+      await assert.rejects(store.apiKeys.revoke(999_999), NotFoundError);
+    });
+
     test('stats', async () => {
       const stats = await store.stats();
       assert.equal(stats.provider, provider.name);
