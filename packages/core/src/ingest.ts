@@ -4,8 +4,9 @@
 // committed, in the same transaction as its item; a restarted job skips exactly those files. Files written before a
 // crash are content-addressed, so writing them again is harmless; the index catches up from the database.
 import { basename } from 'node:path';
-import { DuplicateItemError, type Job, type Store } from '@loupe/db';
+import { DuplicateItemError, type Catalog, type Job, type Store } from '@loupe/db';
 import { probeImage, type Embedder, type ImageAnalysis } from '@loupe/embedding';
+import { NotFoundError } from './errors.ts';
 import type { IndexManager } from './index-manager.ts';
 import type { IngestSource, SourceEntry } from './sources/index.ts';
 import { MIME_TYPES, sha256Hex, type ImageStorage } from './storage.ts';
@@ -35,13 +36,32 @@ function firstLine(error: unknown): string {
   return String((error as Error)?.message ?? error).split('\n')[0]!;
 }
 
-export async function runIngest(deps: IngestDeps, source: IngestSource, options: IngestOptions): Promise<IngestSummary> {
+/**
+ * Runs an ingest job. With `claimed`, runs that job (a worker took it from the queue); otherwise resumes the
+ * unfinished job for the same catalog and source, or creates one.
+ */
+export async function runIngest(
+  deps: IngestDeps,
+  source: IngestSource,
+  options: IngestOptions & { claimed?: Job },
+): Promise<IngestSummary> {
   const started = performance.now();
   const { store, storage, logger } = deps;
-  const { catalog } = await store.catalogs.ensure({ slug: options.catalog, ...(options.catalogName ? { name: options.catalogName } : {}) });
-  const [unfinished] = await store.jobs.findUnfinished({ catalogId: catalog.id, source: source.identity });
-  const resumed = unfinished !== undefined;
-  let job: Job = unfinished ?? (await store.jobs.create({ catalogId: catalog.id, source: source.identity }));
+  let job: Job;
+  let resumed: boolean;
+  let catalog: Catalog;
+  if (options.claimed) {
+    job = options.claimed;
+    const owner = await store.catalogs.getById(job.catalogId);
+    if (!owner) throw new NotFoundError(`job ${job.id}: its catalog no longer exists`);
+    catalog = owner;
+    resumed = job.filesAdded + job.filesDuplicate + job.filesFailed > 0;
+  } else {
+    catalog = (await store.catalogs.ensure({ slug: options.catalog, ...(options.catalogName ? { name: options.catalogName } : {}) })).catalog;
+    const [unfinished] = await store.jobs.findUnfinished({ catalogId: catalog.id, source: source.identity });
+    resumed = unfinished !== undefined;
+    job = unfinished ?? (await store.jobs.create({ catalogId: catalog.id, source: source.identity }));
+  }
   job = await store.jobs.start(job.id);
   const recorded = await store.jobs.recordedPaths(job.id);
   const total = await source.count();

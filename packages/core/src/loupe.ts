@@ -2,12 +2,12 @@
 // index of the active model, and offers the use cases — catalogs, ingest, search, items, stats, reindex.
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createStore, type Catalog, type CatalogWithCount, type HydratedItem, type Store } from '@loupe/db';
+import { createStore, type Catalog, type CatalogWithCount, type HydratedItem, type Job, type Store } from '@loupe/db';
 import { createEmbedder, MODEL_ID, type Embedder, type ImageAnalysis, type ImageInput, type Settled } from '@loupe/embedding';
 import { InvalidQueryError, NotFoundError } from './errors.ts';
 import { IndexManager } from './index-manager.ts';
 import { runIngest } from './ingest.ts';
-import { openSource, type IngestSource, type SourceLimits } from './sources/index.ts';
+import { openSource, reopenSource, type IngestSource, type SourceLimits } from './sources/index.ts';
 import { ImageStorage } from './storage.ts';
 import type { IngestOptions, IngestSummary, LoupeOptions, LoupeStats, QueryAnalysis, SearchOptions, SearchResponse, SearchResult } from './types.ts';
 
@@ -27,6 +27,13 @@ export interface Loupe {
   };
   /** Ingests a folder, zip file or manifest path (or an opened source) into a catalog, creating it if missing. */
   ingest(source: string | IngestSource, options: IngestOptions & { limits?: Partial<SourceLimits> }): Promise<IngestSummary>;
+  /** Queues an ingest for a job worker (`runNextJob`); returns the unfinished job for the same source if there is one. */
+  enqueueIngest(path: string, options: { catalog: string; catalogName?: string; limits?: Partial<SourceLimits> }): Promise<Job>;
+  /**
+   * Takes the oldest queued job — or a running one whose worker stopped beating its heartbeat (a crash or restart) —
+   * and runs it to the end. Returns undefined when there is nothing to do.
+   */
+  runNextJob(options?: { staleAfterMs?: number; signal?: AbortSignal; onProgress?: IngestOptions['onProgress'] }): Promise<IngestSummary | undefined>;
   /** One response per query image, in order; a bad image gives `{ ok: false, error }` in its place. */
   search(queries: ImageInput[], options?: SearchOptions): Promise<Array<Settled<SearchResponse>>>;
   /** "More like this": the neighbours of an indexed item (the item itself left out). */
@@ -53,6 +60,7 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
       threads: options.threads,
       batchSize: options.batchSize,
       maxPixels: options.maxPixels,
+      modelDir: options.modelDir,
       logger,
     }));
   const getIndex = () => (indexPromise ??= IndexManager.open({ store, modelId: MODEL_ID, dim: FEATURE_DIM, dataDir, logger }));
@@ -126,11 +134,35 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
       },
     },
     async ingest(source, opts) {
-      const opened = typeof source === 'string' ? await openSource(source, opts.limits) : source;
+      const opened = typeof source === 'string' ? await openSource(source, opts.limits ?? options.sourceLimits) : source;
       return runIngest(
         { store, storage, embedder: getEmbedder, index: getIndex, modelId: MODEL_ID, maxPixels: options.maxPixels, snapshotEvery: options.snapshotEvery ?? 2000, logger },
         opened,
         opts,
+      );
+    },
+    async enqueueIngest(path, opts) {
+      const source = await openSource(path, opts.limits);
+      const { catalog } = await store.catalogs.ensure({ slug: opts.catalog, ...(opts.catalogName ? { name: opts.catalogName } : {}) });
+      const [unfinished] = await store.jobs.findUnfinished({ catalogId: catalog.id, source: source.identity });
+      return unfinished ?? store.jobs.create({ catalogId: catalog.id, source: source.identity });
+    },
+    async runNextJob(opts = {}) {
+      const job = await store.jobs.claim({ staleAfterMs: opts.staleAfterMs ?? 30_000 });
+      if (!job) return undefined;
+      let source: IngestSource;
+      try {
+        source = await reopenSource(job.source, options.sourceLimits);
+      } catch (error) {
+        await store.jobs.finish(job.id, { status: 'failed', error: (error as Error).message });
+        logger?.error?.({ job: job.id, err: (error as Error).message }, 'ingest job failed: its source cannot be opened');
+        return undefined;
+      }
+      const catalog = await store.catalogs.getById(job.catalogId);
+      return runIngest(
+        { store, storage, embedder: getEmbedder, index: getIndex, modelId: MODEL_ID, maxPixels: options.maxPixels, snapshotEvery: options.snapshotEvery ?? 2000, logger },
+        source,
+        { catalog: catalog?.slug ?? '', claimed: job, signal: opts.signal, onProgress: opts.onProgress },
       );
     },
     async search(queries, opts = {}) {

@@ -1,6 +1,7 @@
 // Public types of @loupe/core.
 import type { Box, Device, Embedder, Prediction } from '@loupe/embedding';
 import type { HydratedItem } from '@loupe/db';
+import type { SourceLimits } from './sources/index.ts';
 
 export interface Logger {
   debug?(obj: object | string, msg?: string): void;
@@ -19,6 +20,10 @@ export interface LoupeOptions {
   batchSize?: number;
   /** Largest image accepted, in pixels (default 100 MP). */
   maxPixels?: number;
+  /** Where the built model lives (default: the embedding package's model/ folder). */
+  modelDir?: string;
+  /** Limits for zip sources (entry count, sizes, compression ratio). */
+  sourceLimits?: Partial<SourceLimits>;
   /** An embedder to share (e.g. one per process); when given, close() leaves it open. Default: created on first use. */
   embedder?: Embedder;
   /** Write an index snapshot after this many index changes during ingest (default 2000). */

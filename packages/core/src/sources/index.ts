@@ -30,6 +30,16 @@ export async function openSource(path: string, limits: Partial<SourceLimits> = {
   throw new InvalidSourceError(`${path}: expected a folder, a zip file, or a manifest (.jsonl, .ndjson, .csv)`);
 }
 
+/** Reopens the source a job was created for, from the identity stored with the job. */
+export async function reopenSource(identity: string, limits: Partial<SourceLimits> = {}): Promise<IngestSource> {
+  const match = /^(folder|zip|manifest):(.+?)(?::\d+:\d+)?$/.exec(identity);
+  if (!match) throw new InvalidSourceError(`unknown source identity ${identity}`);
+  const [, kind, path] = match as unknown as [string, 'folder' | 'zip' | 'manifest', string];
+  const source = kind === 'folder' ? await folderSource(path) : kind === 'zip' ? await zipSource(path, limits) : await manifestSource(path);
+  if (source.identity !== identity) throw new InvalidSourceError(`the source of this job changed since it was queued: ${path}`);
+  return source;
+}
+
 export { folderSource } from './folder.ts';
 export { manifestSource } from './manifest.ts';
 export { zipSource, unsafeEntryReason } from './zip.ts';

@@ -1,0 +1,26 @@
+import { env } from './env';
+import { getLoupe, warmUp } from './loupe';
+import { logger } from './log';
+import { startWorker, wakeWorker } from './worker';
+
+export async function boot(): Promise<void> {
+  const e = env(); // fails fast on bad configuration
+  const log = logger();
+  startWorker();
+  void warmUp()
+    .then(async () => {
+      const loupe = await getLoupe();
+      const info = (await loupe.embedder()).info();
+      log.info({ model: info.modelId, provider: info.provider, skipped: info.skipped }, 'ready to search');
+    })
+    .catch((error) => log.error({ err: error }, 'start-up failed: searches will fail until this is fixed'));
+  if (e.LOUPE_DEMO_SOURCE) {
+    const loupe = await getLoupe();
+    if (!(await loupe.store.catalogs.getBySlug('demo'))) {
+      const job = await loupe.enqueueIngest(e.LOUPE_DEMO_SOURCE, { catalog: 'demo', catalogName: 'Demo photos' });
+      log.info({ job: job.id, source: e.LOUPE_DEMO_SOURCE }, 'queued the demo catalog');
+      wakeWorker();
+    }
+  }
+  if (!e.LOUPE_ADMIN_PASSWORD) log.warn('LOUPE_ADMIN_PASSWORD is not set: admin sign-in is disabled (API keys still work)');
+}
