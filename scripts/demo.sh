@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The quick start: set everything up, then run Loupe on the sample photos.
+# The quick start: set everything up, build the web app, and start it with a demo catalog of real photos that is
+# indexed on first start. Then open the printed URL and drop a photo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-echo "▸ classifying and localizing the sample photos with the loupe CLI…"
-npx loupe classify tests/fixtures/photos/cat.jpg tests/fixtures/photos/espresso.jpg tests/fixtures/photos/squirrel.jpg tests/fixtures/photos/eagle.jpg
-npx loupe localize tests/fixtures/photos/giraffe-zebra.jpg --heatmap data/giraffe-zebra-heatmap.png
+echo "▸ building the web app…"
+npx turbo run build --filter=@loupe/web --output-logs=errors-only
+export LOUPE_DEMO_SOURCE="${LOUPE_DEMO_SOURCE:-$(pwd)/tests/fixtures/photos}"
+exec bash scripts/start.sh

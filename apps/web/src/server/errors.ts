@@ -1,9 +1,5 @@
 // One boundary for errors: every route handler runs through `handle`, which maps typed errors to HTTP statuses and
 // `{ "error": { "code", "message" } }`. Unknown errors become 500 with a generic message (details go to the log).
-import { CoreError } from '@loupe/core';
-import { DbError } from '@loupe/db';
-import { EmbeddingError } from '@loupe/embedding';
-import { ZodError } from 'zod';
 import { logger } from './log';
 
 export class ApiError extends Error {
@@ -13,6 +9,7 @@ export class ApiError extends Error {
     message: string,
   ) {
     super(message);
+    this.name = 'ApiError';
   }
 }
 
@@ -44,15 +41,19 @@ const STATUS: Record<string, number> = {
   DATABASE_UNAVAILABLE: 503,
 };
 
+// Matched by shape, not instanceof: each route is bundled separately, so the class an error was created with (by
+// the shared Loupe instance) need not be the one a route would import.
 export function errorResponse(error: unknown): Response {
-  if (error instanceof ApiError) return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status });
-  if (error instanceof ZodError) {
-    const message = error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+  const e = error as { name?: unknown; code?: unknown; message?: unknown; status?: unknown; issues?: unknown };
+  if (error instanceof ApiError || (e?.name === 'ApiError' && typeof e.status === 'number'))
+    return Response.json({ error: { code: e.code, message: e.message } }, { status: e.status as number });
+  if (e?.name === 'ZodError' && Array.isArray(e.issues)) {
+    const issues = e.issues as Array<{ path: PropertyKey[]; message: string }>;
+    const message = issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`).join('; ');
     return Response.json({ error: { code: 'VALIDATION_FAILED', message } }, { status: 422 });
   }
-  if (error instanceof EmbeddingError || error instanceof CoreError || error instanceof DbError) {
-    const status = STATUS[error.code];
-    if (status) return Response.json({ error: { code: error.code, message: error.message } }, { status });
+  if (error instanceof Error && typeof e.code === 'string' && STATUS[e.code]) {
+    return Response.json({ error: { code: e.code, message: error.message } }, { status: STATUS[e.code] });
   }
   logger().error({ err: error }, 'unhandled error in a request');
   return Response.json({ error: { code: 'INTERNAL', message: 'internal error' } }, { status: 500 });

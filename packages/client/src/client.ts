@@ -1,0 +1,204 @@
+// A small typed client over fetch. Works in Node ≥ 20 and browsers. Errors are LoupeApiError with the server's code.
+import type {
+  ApiKeyInfo,
+  Catalog,
+  ClassifyResponse,
+  EmbedResponse,
+  Health,
+  ImageUpload,
+  Item,
+  Job,
+  JobDetail,
+  LocalizeResponse,
+  SearchOptions,
+  SearchResponse,
+  Stats,
+} from './types.ts';
+
+export class LoupeApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${status} ${code}: ${message}`);
+    this.name = 'LoupeApiError';
+  }
+}
+
+export interface LoupeClientOptions {
+  /** The app's origin, e.g. "http://localhost:3000". */
+  baseUrl: string;
+  /** An API key (lk_…); sent as `Authorization: Bearer`. */
+  apiKey?: string;
+  fetch?: typeof fetch;
+}
+
+function toBlob(image: ImageUpload): { blob: Blob; name: string } {
+  if (typeof Blob !== 'undefined' && image instanceof Blob) return { blob: image, name: (image as File).name ?? 'image' };
+  if (image instanceof ArrayBuffer) return { blob: new Blob([image]), name: 'image' };
+  if (image instanceof Uint8Array) return { blob: new Blob([image as BlobPart]), name: 'image' };
+  const { data, name } = image as { data: Uint8Array | Blob; name: string };
+  return { blob: data instanceof Blob ? data : new Blob([data as BlobPart]), name };
+}
+
+function optionFields(form: FormData, options: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || value === null) continue;
+    if (key === 'box') {
+      const b = value as SearchOptions['box'];
+      form.set('box', `${b!.x0},${b!.y0},${b!.x1},${b!.y1}`);
+    } else form.set(key, String(value));
+  }
+}
+
+export class LoupeClient {
+  readonly #base: string;
+  readonly #fetch: typeof fetch;
+  #apiKey: string | undefined;
+  #cookie: string | undefined;
+
+  constructor(options: LoupeClientOptions) {
+    this.#base = options.baseUrl.replace(/\/$/, '') + '/api/v1';
+    this.#apiKey = options.apiKey;
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  async #request<T>(method: string, path: string, body?: BodyInit | object, expect: number[] = [200]): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
+    if (this.#cookie) headers.cookie = this.#cookie;
+    let payload: BodyInit | undefined;
+    if (body instanceof FormData || typeof body === 'string' || body instanceof Blob) payload = body as BodyInit;
+    else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const response = await this.#fetch(this.#base + path, { method, headers, body: payload });
+    const setCookie = response.headers.get('set-cookie');
+    if (setCookie) this.#cookie = setCookie.split(';')[0];
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!expect.includes(response.status)) {
+      const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new LoupeApiError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? (text.slice(0, 200) || response.statusText));
+    }
+    return json as T;
+  }
+
+  #imageForm(image: ImageUpload, options: Record<string, unknown> = {}): FormData {
+    const form = new FormData();
+    const { blob, name } = toBlob(image);
+    form.set('image', blob, name);
+    optionFields(form, options);
+    return form;
+  }
+
+  health(): Promise<Health> {
+    return this.#request('GET', '/health', undefined, [200, 503]);
+  }
+
+  /** Search by an image (optionally a `box` region of it). */
+  search(image: ImageUpload, options: SearchOptions = {}): Promise<SearchResponse> {
+    return this.#request('POST', '/search', this.#imageForm(image, { ...options }));
+  }
+
+  /** More like this: the neighbours of an indexed item. */
+  searchByItem(itemId: number, options: Omit<SearchOptions, 'box'> = {}): Promise<SearchResponse> {
+    return this.#request('POST', '/search', { itemId, ...options });
+  }
+
+  /** Search with a 2048-d vector computed elsewhere (in-browser mode). */
+  searchByVector(vector: ArrayLike<number>, options: Omit<SearchOptions, 'box'> = {}): Promise<SearchResponse> {
+    return this.#request('POST', '/search', { vector: Array.from(vector), ...options });
+  }
+
+  classify(image: ImageUpload, options: { k?: number; box?: SearchOptions['box'] } = {}): Promise<ClassifyResponse> {
+    return this.#request('POST', '/classify', this.#imageForm(image, options));
+  }
+
+  localize(image: ImageUpload, options: { heatmap?: boolean; box?: SearchOptions['box'] } = {}): Promise<LocalizeResponse> {
+    return this.#request('POST', '/localize', this.#imageForm(image, { box: options.box, heatmap: options.heatmap ? '1' : undefined }));
+  }
+
+  embed(image: ImageUpload, options: { box?: SearchOptions['box'] } = {}): Promise<EmbedResponse> {
+    return this.#request('POST', '/embed', this.#imageForm(image, options));
+  }
+
+  readonly catalogs = {
+    list: async (): Promise<Catalog[]> => (await this.#request<{ catalogs: Catalog[] }>('GET', '/catalogs')).catalogs,
+    get: (slug: string): Promise<Catalog> => this.#request('GET', `/catalogs/${encodeURIComponent(slug)}`),
+    create: (slug: string, name?: string): Promise<Catalog> => this.#request('POST', '/catalogs', { slug, name }, [201]),
+    rename: (slug: string, name: string): Promise<Catalog> => this.#request('PATCH', `/catalogs/${encodeURIComponent(slug)}`, { name }),
+    delete: (slug: string): Promise<{ deleted: string; items: number }> => this.#request('DELETE', `/catalogs/${encodeURIComponent(slug)}`),
+  };
+
+  readonly items = {
+    list: (slug: string, options: { limit?: number; cursor?: number | null; classId?: number } = {}): Promise<{ items: Item[]; nextCursor: number | null }> => {
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries(options)) if (v !== undefined && v !== null) q.set(k, String(v));
+      return this.#request('GET', `/catalogs/${encodeURIComponent(slug)}/items${q.size ? `?${q}` : ''}`);
+    },
+    get: (id: number): Promise<Item> => this.#request('GET', `/items/${id}`),
+    delete: (id: number): Promise<{ deleted: number }> => this.#request('DELETE', `/items/${id}`),
+    /** Uploads images, one zip, or a manifest with its images; the server ingests them in the background. */
+    upload: (slug: string, files: ImageUpload[]): Promise<Job> => {
+      const form = new FormData();
+      for (const f of files) {
+        const { blob, name } = toBlob(f);
+        form.append('files', blob, name);
+      }
+      return this.#request('POST', `/catalogs/${encodeURIComponent(slug)}/items`, form, [202]);
+    },
+  };
+
+  readonly jobs = {
+    list: async (options: { catalog?: string } = {}): Promise<Job[]> =>
+      (await this.#request<{ jobs: Job[] }>('GET', `/jobs${options.catalog ? `?catalog=${encodeURIComponent(options.catalog)}` : ''}`)).jobs,
+    get: (id: number): Promise<JobDetail> => this.#request('GET', `/jobs/${id}`),
+    /** Polls a job until it is finished. */
+    wait: async (id: number, options: { intervalMs?: number; timeoutMs?: number } = {}): Promise<JobDetail> => {
+      const deadline = Date.now() + (options.timeoutMs ?? 600_000);
+      for (;;) {
+        const job = await this.jobs.get(id);
+        if (job.status === 'done' || job.status === 'failed' || job.status === 'cancelled') return job;
+        if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status} after ${options.timeoutMs ?? 600_000} ms`);
+        await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
+      }
+    },
+  };
+
+  reindex(options: { catalog?: string; all?: boolean } = {}): Promise<{ reindex: { done: number; total: number } }> {
+    return this.#request('POST', '/reindex', options, [202]);
+  }
+
+  stats(): Promise<Stats> {
+    return this.#request('GET', '/stats');
+  }
+
+  /** Signs in as admin; later calls from this client carry the session cookie. */
+  async login(password: string): Promise<void> {
+    await this.#request('POST', '/auth/login', { password });
+  }
+
+  async logout(): Promise<void> {
+    await this.#request('POST', '/auth/logout');
+    this.#cookie = undefined;
+  }
+
+  readonly keys = {
+    list: async (): Promise<ApiKeyInfo[]> => (await this.#request<{ keys: ApiKeyInfo[] }>('GET', '/keys')).keys,
+    create: (name: string, scope: 'read' | 'admin'): Promise<ApiKeyInfo & { key: string }> => this.#request('POST', '/keys', { name, scope }, [201]),
+    revoke: (id: number): Promise<{ revoked: number }> => this.#request('DELETE', `/keys/${id}`),
+  };
+
+  /** A client with the same server and another API key (or none). */
+  withApiKey(apiKey: string | undefined): LoupeClient {
+    return new LoupeClient({ baseUrl: this.#base.slice(0, -'/api/v1'.length), apiKey, fetch: this.#fetch });
+  }
+}
