@@ -3,6 +3,7 @@
 // sequence; `catchUp()` repeats that at any time, so any process — CLI, web server, replicas — converges on the
 // database without a restart. Snapshots are atomic and name the sequence they cover.
 import { mkdir } from 'node:fs/promises';
+import lockfile from 'proper-lockfile';
 import { join } from 'node:path';
 import type { Store } from '@loupe/db';
 import {
@@ -58,17 +59,23 @@ export class IndexManager {
     const { store, modelId, dim, dataDir, logger } = options;
     const path = IndexManager.snapshotPathFor(dataDir, modelId);
     await mkdir(join(dataDir, 'index'), { recursive: true });
-    let index: VectorIndex;
+    let index: VectorIndex | undefined;
     let sequence = 0;
-    try {
-      const loaded = await loadVectorIndex(path, { dim, space: 'cosine', kind: 'hnsw', logger });
-      index = loaded.index;
-      sequence = loaded.sequence;
-    } catch (error) {
-      if (!(error instanceof SnapshotCorruptError)) throw error;
-      if (error.reason !== 'missing') logger?.warn?.({ err: error.message }, 'index snapshot unusable; rebuilding from the database');
-      index = createVectorIndex({ dim, space: 'cosine', logger });
+    // Two tries: another process may be replacing the snapshot right now (its old data file vanishes after the swap).
+    for (let attempt = 0; attempt < 2 && !index; attempt++) {
+      try {
+        const loaded = await loadVectorIndex(path, { dim, space: 'cosine', kind: 'hnsw', logger });
+        index = loaded.index;
+        sequence = loaded.sequence;
+      } catch (error) {
+        if (!(error instanceof SnapshotCorruptError)) throw error;
+        const final = attempt === 1 || error.reason === 'missing';
+        if (final && error.reason !== 'missing') logger?.warn?.({ err: error.message }, 'index snapshot unusable; rebuilding from the database');
+        if (final) index = createVectorIndex({ dim, space: 'cosine', logger });
+        else await new Promise((r) => setTimeout(r, 200));
+      }
     }
+    if (!index) throw new Error('unreachable');
     const manager = new IndexManager(store, modelId, index, sequence, path, logger);
     if (sequence > 0) await manager.loadFacts();
     await manager.catchUp();
@@ -154,12 +161,29 @@ export class IndexManager {
     return this.exact;
   }
 
-  /** Writes an atomic snapshot covering the current sequence. */
-  async snapshot(): Promise<void> {
-    const sequence = this.sequence;
-    await this.index.save(this.snapshotPath, { sequence });
-    this.changesSinceSnapshot = 0;
-    this.logger?.debug?.({ sequence, size: this.index.size }, 'index snapshot written');
+  /**
+   * Writes an atomic snapshot covering the current sequence. Processes sharing a data directory (the CLI and the web
+   * server) take a lock first: one writer at a time, and when another process is writing one, this one skips —
+   * a snapshot only saves catch-up work, the database stays the truth. Returns whether it wrote.
+   */
+  async snapshot(): Promise<boolean> {
+    let release: (() => Promise<void>) | undefined;
+    try {
+      release = await lockfile.lock(this.snapshotPath, { realpath: false, stale: 60_000, retries: 0 });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ELOCKED') throw error;
+      this.logger?.debug?.({ path: this.snapshotPath }, 'another process is writing the index snapshot; skipped');
+      return false;
+    }
+    try {
+      const sequence = this.sequence;
+      await this.index.save(this.snapshotPath, { sequence });
+      this.changesSinceSnapshot = 0;
+      this.logger?.debug?.({ sequence, size: this.index.size }, 'index snapshot written');
+      return true;
+    } finally {
+      await release();
+    }
   }
 
   close(): void {
