@@ -113,8 +113,10 @@ apt-get "${apt_opts[@]}" update >&2 || fail "apt-get update failed"
 # with the Depends closure drops upgrades that only Breaks/Conflicts would pull in (other Mesa libraries).
 closure="$(apt-cache "${apt_opts[@]}" depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
   --no-replaces --no-enhances "${packages[@]}" | grep -E '^[a-z0-9]' | sort -u)"
-needed="$(apt-get "${apt_opts[@]}" -s install --no-install-recommends "${packages[@]}" |
-  awk '$1 == "Inst" { print $2 }' | sort -u | comm -12 - <(echo "$closure"))"
+# (If the resolver refuses — held packages, say — only the two packages are fetched; the ldd check below then names
+# any library still missing.)
+simulated="$(apt-get "${apt_opts[@]}" -s install --no-install-recommends "${packages[@]}" 2>/dev/null || true)"
+needed="$(echo "$simulated" | awk '$1 == "Inst" { print $2 }' | sort -u | comm -12 - <(echo "$closure"))"
 for p in "${packages[@]}"; do needed="$(printf '%s\n%s\n' "$needed" "$p")"; done
 needed="$(echo "$needed" | grep -v '^$' | sort -u)"
 echo "lavapipe: downloading $(echo "$needed" | tr '\n' ' ')" >&2

@@ -1,6 +1,7 @@
 // Embedding throughput: raw session.run on ready tensors (the ceiling) vs end-to-end embed() from JPEG files
 // (read + decode + resize + inference + normalise), at batch 1/8/32 and 1/2 threads. A benchmark, not a test.
-//   npm run bench -w @loupe/embedding -- [--quick] [--out file.json]
+//   npm run bench -w @loupe/embedding -- [--quick|--full] [--out file.json]
+// The suite (`npm run bench` at the root, bench/src/speed.ts) runs this and adds the CLI's ingest rate.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -43,7 +44,16 @@ async function rawRate(session: ort.InferenceSession, pixels: Uint8Array[], batc
 
 const model = await loadModelFiles();
 const pixels = await Promise.all(files.map(async (f) => (await decodeImage(f, INPUT_SIZE)).pixels));
-const rows: Array<{ threads: number; batch: number; raw: number; endToEnd: number; ratio: number }> = [];
+const spreadOf = (xs: number[]) => ({ min: Math.min(...xs), max: Math.max(...xs), runs: xs });
+const rows: Array<{
+  threads: number;
+  batch: number;
+  raw: number;
+  endToEnd: number;
+  ratio: number;
+  rawSpread: ReturnType<typeof spreadOf>;
+  endToEndSpread: ReturnType<typeof spreadOf>;
+}> = [];
 for (const threads of THREADS) {
   const { session } = await createSession(model.onnxPath, 'cpu', { threads });
   for (const batch of BATCHES) {
@@ -59,7 +69,15 @@ for (const threads of THREADS) {
       e2e.push(files.length / ((performance.now() - start) / 1000));
     }
     await embedder.dispose();
-    const row = { threads, batch, raw: median(raw), endToEnd: median(e2e), ratio: median(e2e) / median(raw) };
+    const row = {
+      threads,
+      batch,
+      raw: median(raw),
+      endToEnd: median(e2e),
+      ratio: median(e2e) / median(raw),
+      rawSpread: spreadOf(raw),
+      endToEndSpread: spreadOf(e2e),
+    };
     rows.push(row);
     console.log(`threads ${threads}  batch ${String(batch).padStart(2)}  raw ${row.raw.toFixed(1).padStart(5)} img/s  end-to-end ${row.endToEnd.toFixed(1).padStart(5)} img/s  ratio ${(row.ratio * 100).toFixed(0)}%`);
   }
@@ -70,7 +88,16 @@ const result = {
   benchmark: 'embedding',
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, onnxruntime: ort.env.versions.common },
-  settings: { images: IMAGES, repeats: REPEATS, photos: photos.length, input: `${INPUT_SIZE}×${INPUT_SIZE}`, statistic: 'median' },
+  settings: {
+    mode: quick ? 'quick' : 'full',
+    images: IMAGES,
+    repeats: REPEATS,
+    photos: photos.length,
+    input: `${INPUT_SIZE}×${INPUT_SIZE}`,
+    statistic: 'median of repeats (min/max in *Spread)',
+    raw: 'session.run on ready float32 tensors, output features only',
+    endToEnd: 'embedder.embed(paths): read + decode (sharp) + resize + inference + normalise',
+  },
   rows,
 };
 mkdirSync(dirname(out), { recursive: true });

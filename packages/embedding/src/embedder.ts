@@ -7,7 +7,7 @@ import { DisposedError, InvalidInputError } from './errors.ts';
 import { loadModelFiles } from './model-store.ts';
 import { INPUT_SIZE, l2Normalize, localizeClasses, topPredictions, type ClassifierHead } from './postprocess.ts';
 import { toNHWCBatch } from './preprocess.ts';
-import { createSession, type ProviderChoice } from './providers.ts';
+import { openSession, type ProviderSession } from './providers.ts';
 import type {
   AnalyzeOptions,
   Embedder,
@@ -62,24 +62,19 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
   const logger = options.logger;
   const model = await loadModelFiles(options.modelDir);
   const head: ClassifierHead = model.head;
-  const settings = { threads: options.threads, providerOptions: options.providerOptions, logger };
-  let choice: ProviderChoice | undefined = await createSession(model.onnxPath, options.device ?? 'auto', settings);
+  const settings = {
+    threads: options.threads,
+    providerOptions: options.providerOptions,
+    requireFullGpuPlacement: options.requireFullGpuPlacement,
+    logger,
+  };
+  // A GPU provider that fails during a run is replaced by the CPU and the same batch is rerun (see openSession).
+  let session: ProviderSession | undefined = await openSession(model.onnxPath, options.device ?? 'auto', settings);
 
   async function run(pixels: Uint8Array[], outputs: OutputName[]): Promise<Record<OutputName, ort.Tensor>> {
-    if (!choice) throw new DisposedError();
+    if (!session) throw new DisposedError();
     const input = new ort.Tensor('float32', toNHWCBatch(pixels, INPUT_SIZE), [pixels.length, INPUT_SIZE, INPUT_SIZE, 3]);
-    try {
-      return (await choice.session.run({ pixels: input }, outputs)) as Record<OutputName, ort.Tensor>;
-    } catch (error) {
-      if (choice.provider === 'cpu') throw error;
-      // A GPU provider that fails mid-run: fall back to the CPU and rerun this very batch, so nothing is lost.
-      const failed = choice.provider;
-      logger?.warn?.({ provider: failed, err: error }, `execution provider ${failed} failed during a run; falling back to cpu`);
-      const cpu = await createSession(model.onnxPath, 'cpu', settings);
-      await choice.session.release().catch(() => undefined);
-      choice = { ...cpu, skipped: [...choice.skipped, { provider: failed, reason: `failed during a run: ${(error as Error).message}` }] };
-      return (await choice.session.run({ pixels: input }, outputs)) as Record<OutputName, ort.Tensor>;
-    }
+    return (await session.run({ pixels: input }, outputs)) as Record<OutputName, ort.Tensor>;
   }
 
   async function* analyzeEach(
@@ -87,7 +82,7 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
     opts: AnalyzeOptions = {},
     needs: Needs = ALL,
   ): AsyncGenerator<Settled<ImageAnalysis>> {
-    if (!choice) throw new DisposedError();
+    if (!session) throw new DisposedError();
     const topK = opts.topK ?? 5;
     const heatmap = opts.heatmap ? { maxSide: typeof opts.heatmap === 'object' ? (opts.heatmap.maxSide ?? 512) : 512 } : undefined;
     let index = 0;
@@ -139,6 +134,7 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
             const slice = { data: (out.feature_map.data as Float32Array).subarray(n * per, (n + 1) * per), channels, height: h, width: w };
             const { boxes, topMap } = localizeClasses(slice, head, analysis.predictions, image.region, opts);
             analysis.boxes = boxes;
+            if (opts.featureMap) analysis.featureMap = { ...slice, data: slice.data.slice(), region: { ...image.region } };
             if (heatmap && topMap) analysis.heatmap = await renderHeatmap(topMap, analysis.predictions[0]!.classId, image, heatmap.maxSide);
           }
           yield { index: d.index, ok: true, value: analysis };
@@ -175,22 +171,22 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
     analyze: (images, opts = {}) => collect(images, opts, ALL),
     analyzeEach: (images, opts = {}) => analyzeEach(images, opts, ALL),
     info(): EmbedderInfo {
-      if (!choice) throw new DisposedError();
+      if (!session) throw new DisposedError();
       return {
         modelId: model.manifest.id,
         dim: model.manifest.featureDim,
         classes: model.manifest.classes,
         inputSize: [INPUT_SIZE, INPUT_SIZE],
-        provider: choice.provider,
-        skipped: choice.skipped,
+        provider: session.provider,
+        skipped: [...session.skipped],
         threads: options.threads,
         batchSize,
       };
     },
     async dispose() {
-      const current = choice;
-      choice = undefined;
-      await current?.session.release();
+      const current = session;
+      session = undefined;
+      await current?.release();
     },
   };
   return embedder;

@@ -8,6 +8,7 @@ export type {
   Embedder,
   EmbedderInfo,
   EmbedderOptions,
+  FeatureMap,
   Heatmap,
   ImageAnalysis,
   ImageInput,
@@ -40,8 +41,19 @@ export { ACCEPTED_FORMAT_NAMES, DEFAULT_MAX_PIXELS, describeInput, probeImage, t
 // Model files and execution providers
 export { MODEL_FILES, MODEL_ID, type ModelManifest } from './model-files.ts';
 export { BUILD_COMMAND, defaultModelDir } from './model-store.ts';
-export { cudaUnavailableReason, onnxRuntimeBinaryDir } from './providers.ts';
+export {
+  cudaProviderFiles,
+  cudaUnavailableReason,
+  onnxRuntimeBinaryDir,
+  vulkanDrivers,
+  webgpuUnavailableReason,
+  type VulkanDriver,
+} from './providers.ts';
 
-// Localization building blocks (also used by the browser entry)
-export { intersectionOverUnion, turbo } from './cam.ts';
-export { INPUT_SIZE, LOCALIZE_DEFAULTS } from './postprocess.ts';
+// Localization building blocks (also used by the browser entry). `localizeClasses` works for any linear head on the
+// pooled features: ImageNet's, or a catalog's own (@loupe/heads), given the feature map (`featureMap: true`).
+export { classActivationMap, heatmapRGBA, intersectionOverUnion, turbo, upsampleNormalized, type ActivationMap } from './cam.ts';
+export { INPUT_SIZE, LOCALIZE_DEFAULTS, localizeClasses, topPredictions, type ClassifierHead, type FeatureMapSlice } from './postprocess.ts';
+
+// ONNX graphs (the model build, the GPU check, trained heads)
+export { DataType, GraphBuilder, toFloat16Bits, type AttributeValue, type GraphBuilderOptions, type TensorSpec } from './onnx-graph.ts';

@@ -1,7 +1,7 @@
 // Finds and reads the built model files (see scripts/build-model.ts).
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelNotBuiltError } from './errors.ts';
 import { MODEL_FILES, type ModelManifest } from './model-files.ts';
@@ -9,9 +9,12 @@ import { displayLabel, type ClassifierHead } from './postprocess.ts';
 
 export const BUILD_COMMAND = 'npm run model';
 
-/** The package's own model folder, where `npm run model` writes. */
+/**
+ * The package's own model folder, where `npm run model` writes. Bundled callers (the Next.js app) pass `modelDir`
+ * instead: inside a bundle this module's URL is not the package's.
+ */
 export function defaultModelDir(): string {
-  return fileURLToPath(new URL('../model/', import.meta.url));
+  return join(dirname(fileURLToPath(import.meta.url)), '..', 'model');
 }
 
 export interface LoadedModel {

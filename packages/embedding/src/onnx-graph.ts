@@ -1,5 +1,5 @@
-// A small builder for ONNX graphs on top of onnx-proto (protobufjs). Used by the model build and by the GPU check,
-// which builds a ResNet-50-shaped model with random weights on machines where the real weights cannot travel.
+// A small builder for ONNX graphs on top of onnx-proto (protobufjs). Used by the model build, the GPU check (a
+// ResNet-50-shaped model with random weights) and @loupe/heads (a trained head: Gemm + Softmax). Public API.
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;

@@ -54,6 +54,11 @@ export interface LocalizeOptions {
   threshold?: number;
   /** Also render the top class's activation map as a PNG heatmap. */
   heatmap?: boolean | { maxSide?: number };
+  /**
+   * Also return the last convolutional feature map (2048 × 7 × 7 floats, ~400 KB per image), so that another linear
+   * head on the pooled features — a catalog's own classifier — can localize its classes with `localizeClasses`.
+   */
+  featureMap?: boolean;
 }
 
 export interface AnalyzeOptions extends LocalizeOptions {
@@ -71,6 +76,18 @@ export interface ImageAnalysis {
   vector: Float32Array;
   boxes: Box[];
   heatmap?: Heatmap;
+  /** Only with the `featureMap` option: the feature map and the region of the image the network saw. */
+  featureMap?: FeatureMap;
+}
+
+/** One image's last convolutional feature map, NCHW without N, and the part of the image it covers. */
+export interface FeatureMap {
+  data: Float32Array;
+  channels: number;
+  height: number;
+  width: number;
+  /** The region of the original image that was fed to the network (the whole image unless a region was given). */
+  region: Rect;
 }
 
 export type ClassifyResult = Pick<ImageAnalysis, 'width' | 'height' | 'predictions'>;
@@ -100,8 +117,19 @@ export interface EmbedderOptions {
   maxPixels?: number;
   /** Folder holding the built model (default: the package's own model/ folder). */
   modelDir?: string;
-  /** Options passed to the provider: e.g. { webgpu: { preferredLayout: 'NHWC' }, cuda: { deviceId: 0 } }. */
+  /**
+   * Options passed as they are to the provider (ONNX Runtime's own keys): e.g. `{ webgpu: { preferredLayout: 'NHWC' },
+   * cuda: { deviceId: 1 } }`. onnxruntime-node 1.30 accepts for webgpu only `preferredLayout`, `validationMode`,
+   * `enableRobustness`, `forceCpuNodeNames` and the `*BufferCacheMode` keys, and throws on any other (the provider is
+   * then unavailable, with that message as the reason).
+   */
   providerOptions?: { cuda?: Record<string, unknown>; webgpu?: Record<string, unknown> };
+  /**
+   * Refuse a GPU session in which any node of the model would run on the CPU (ONNX Runtime's
+   * `session.disable_cpu_ep_fallback`): with it, a GPU provider is used only if it runs the whole model. Proves full
+   * placement in tests; with `device: 'auto'` a provider that cannot is skipped with that reason. Default false.
+   */
+  requireFullGpuPlacement?: boolean;
   logger?: Logger;
 }
 
@@ -113,7 +141,7 @@ export interface EmbedderInfo {
   inputSize: [number, number];
   /** The execution provider actually in use. */
   provider: 'cpu' | 'cuda' | 'webgpu' | 'wasm';
-  /** Why each provider tried before the active one was skipped. */
+  /** Why each provider tried before the active one was skipped, or why it stopped being used ("failed during a run"). */
   skipped: Array<{ provider: string; reason: string }>;
   threads: number | undefined;
   batchSize: number;
