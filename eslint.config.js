@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.next/**', '**/model/**', '**/.cache/**', 'data/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.next/**', '**/model/**', '**/.cache/**', 'data/**', '**/public/ort/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -31,8 +31,12 @@ status=0
 npx turbo run test --concurrency=1 --output-logs=full 2>&1 | tee "$log" || status=$?
 # WebGPU on Mesa's software Vulkan driver, in its own process so its private libraries reach no other test.
 bash scripts/test-webgpu.sh 2>&1 | tee -a "$log" || status=$?
-passed=$(grep -aoE '# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
-failed=$(grep -aoE '# fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+# node --test (TAP) ends each run with "# pass N" / "# fail N"; Playwright's list reporter (the e2e workspace) with
+# "  N passed (1.2m)" and, when some fail, "  N failed". turbo prefixes lines with "<package>:test: ".
+plain=$(sed -E 's/\x1b\[[0-9;]*[A-Za-z]//g; s/^[^ ]+:test: //' "$log")
+count() { grep -aoE "$1" <<<"$plain" | grep -aoE '[0-9]+' | awk '{s+=$1} END {print s+0}' || true; }
+passed=$(( $(count '# pass [0-9]+') + $(count '^ +[0-9]+ passed \(') ))
+failed=$(( $(count '# fail [0-9]+') + $(count '^ +[0-9]+ failed *$') ))
 rm -f "$log"
 
 # The benchmark suite at its smoke size, so it cannot rot. A benchmark measures; it never fails because the machine

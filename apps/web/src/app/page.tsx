@@ -1,3 +1,5 @@
-export default function Home() {
-  return <main>Loupe</main>;
+import { SearchApp } from '../components/SearchApp';
+
+export default function SearchPage() {
+  return <SearchApp />;
 }

@@ -1,0 +1,166 @@
+'use client';
+// An image with its boxes drawn over it (an SVG whose viewBox is the image's own pixel grid, so boxes in original
+// pixels land in the right place at any displayed size), an optional heatmap overlay, and — when `onCrop` is given —
+// a rectangle the user drags to search a region.
+import { useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import type { Box, Rect } from '../lib/api';
+
+const COLORS = ['#ff3d71', '#00d68f', '#ffaa00', '#3d8bff', '#b66dff'];
+
+interface Props {
+  src: string;
+  alt: string;
+  /** The image's size in original pixels (after EXIF orientation): the coordinate system of boxes and crops. */
+  width?: number;
+  height?: number;
+  boxes?: Box[];
+  heatmap?: string | null;
+  crop?: Rect | null;
+  onCrop?: (rect: Rect) => void;
+  /** Lets touch input draw a crop (otherwise touch scrolls the page; mouse and pen always draw). */
+  touchCrop?: boolean;
+  testId?: string;
+}
+
+export function AnnotatedImage({
+  src,
+  alt,
+  width,
+  height,
+  boxes = [],
+  heatmap,
+  crop,
+  onCrop,
+  touchCrop,
+  testId,
+}: Props) {
+  const [natural, setNatural] = useState<{ w: number; h: number } | null>(null);
+  const [draft, setDraft] = useState<Rect | null>(null);
+  const start = useRef<{ x: number; y: number; pointer: number } | null>(null);
+  const w = width ?? natural?.w;
+  const h = height ?? natural?.h;
+
+  const toImage = (event: ReactPointerEvent<SVGSVGElement>) => {
+    const r = event.currentTarget.getBoundingClientRect();
+    const x = Math.min(Math.max(event.clientX - r.left, 0), r.width);
+    const y = Math.min(Math.max(event.clientY - r.top, 0), r.height);
+    return { x: (x / r.width) * (w ?? 1), y: (y / r.height) * (h ?? 1), scale: (w ?? 1) / r.width };
+  };
+  const rectOf = (a: { x: number; y: number }, b: { x: number; y: number }): Rect => ({
+    x0: Math.round(Math.min(a.x, b.x)),
+    y0: Math.round(Math.min(a.y, b.y)),
+    x1: Math.round(Math.max(a.x, b.x)),
+    y1: Math.round(Math.max(a.y, b.y)),
+  });
+  const canDraw = (event: ReactPointerEvent) => onCrop && (event.pointerType !== 'touch' || touchCrop);
+
+  const shown = draft ?? crop ?? null;
+  const font = w && h ? Math.max(w, h) / 32 : 12;
+
+  return (
+    <div className="annotated" data-testid={testId}>
+      <img
+        src={src}
+        alt={alt}
+        width={w}
+        height={h}
+        draggable={false}
+        onLoad={(e) => setNatural({ w: e.currentTarget.naturalWidth, h: e.currentTarget.naturalHeight })}
+      />
+      {heatmap ? <img className="heatmap" src={heatmap} alt="" aria-hidden="true" data-testid="heatmap" /> : null}
+      {w && h ? (
+        <svg
+          className={onCrop ? 'overlay croppable' : 'overlay'}
+          style={onCrop && touchCrop ? { touchAction: 'none' } : undefined}
+          viewBox={`0 0 ${w} ${h}`}
+          preserveAspectRatio="none"
+          role="img"
+          aria-label={boxes.length ? `Boxes: ${boxes.map((b) => b.label).join(', ')}` : 'No boxes'}
+          data-testid="query-overlay"
+          onPointerDown={(event) => {
+            if (!canDraw(event) || event.button !== 0) return;
+            event.preventDefault();
+            event.currentTarget.setPointerCapture(event.pointerId);
+            const p = toImage(event);
+            start.current = { x: p.x, y: p.y, pointer: event.pointerId };
+            setDraft({ x0: p.x, y0: p.y, x1: p.x, y1: p.y });
+          }}
+          onPointerMove={(event) => {
+            if (!start.current || start.current.pointer !== event.pointerId) return;
+            setDraft(rectOf(start.current, toImage(event)));
+          }}
+          onPointerUp={(event) => {
+            if (!start.current || start.current.pointer !== event.pointerId) return;
+            const p = toImage(event);
+            const rect = rectOf(start.current, p);
+            start.current = null;
+            setDraft(null);
+            // Ignore clicks and tiny drags (under ~8 displayed pixels each way).
+            if ((rect.x1 - rect.x0) / p.scale >= 8 && (rect.y1 - rect.y0) / p.scale >= 8) onCrop?.(rect);
+          }}
+          onPointerCancel={() => {
+            start.current = null;
+            setDraft(null);
+          }}
+        >
+          {boxes.map((b, i) => {
+            const color = COLORS[i % COLORS.length];
+            const label = `${b.label} ${(b.score * 100).toFixed(0)}%`;
+            const above = b.y0 > font * 1.5;
+            // The label's width is estimated (SVG text cannot be measured before it renders); textLength makes the
+            // text fit that width exactly, whatever the font.
+            const textWidth = label.length * font * 0.6;
+            const top = above ? b.y0 - font * 1.4 : b.y0;
+            return (
+              <g key={`${i}-${b.x0}-${b.y0}`} data-testid="box">
+                <rect
+                  x={b.x0}
+                  y={b.y0}
+                  width={b.x1 - b.x0}
+                  height={b.y1 - b.y0}
+                  fill="none"
+                  stroke={color}
+                  strokeWidth={3}
+                  vectorEffect="non-scaling-stroke"
+                />
+                <rect
+                  x={b.x0}
+                  y={top}
+                  width={textWidth + font * 0.6}
+                  height={font * 1.4}
+                  fill={color}
+                  rx={font * 0.2}
+                />
+                <text
+                  x={b.x0 + font * 0.3}
+                  y={top + font * 1.05}
+                  fontSize={font}
+                  fill="#000"
+                  fontWeight={600}
+                  textLength={textWidth}
+                  lengthAdjust="spacingAndGlyphs"
+                >
+                  {label}
+                </text>
+              </g>
+            );
+          })}
+          {shown ? (
+            <rect
+              data-testid="crop-rect"
+              x={shown.x0}
+              y={shown.y0}
+              width={Math.max(shown.x1 - shown.x0, 0)}
+              height={Math.max(shown.y1 - shown.y0, 0)}
+              fill="rgba(255,255,255,0.12)"
+              stroke="#fff"
+              strokeWidth={2}
+              strokeDasharray="6 4"
+              vectorEffect="non-scaling-stroke"
+            />
+          ) : null}
+        </svg>
+      ) : null}
+    </div>
+  );
+}

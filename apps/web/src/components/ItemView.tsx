@@ -1,0 +1,144 @@
+'use client';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import { api, formatBytes, type Item, type SearchResponse } from '../lib/api';
+import { AnnotatedImage } from './AnnotatedImage';
+import { ErrorNotice } from './ErrorNotice';
+import { Predictions } from './Predictions';
+import { ResultsGrid } from './ResultsGrid';
+
+export function ItemView({ id }: { id: string }) {
+  const router = useRouter();
+  const [item, setItem] = useState<Item | null>(null);
+  const [similar, setSimilar] = useState<SearchResponse | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [similarError, setSimilarError] = useState<unknown>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    setItem(null);
+    setSimilar(null);
+    setError(null);
+    setSimilarError(null);
+    let loaded = false;
+    api<Item>(`/api/v1/items/${encodeURIComponent(id)}`)
+      .then((i) => {
+        if (cancelled) return;
+        loaded = true;
+        setItem(i);
+        document.title = `${i.title} · Loupe`;
+        return api<SearchResponse>('/api/v1/search', { method: 'POST', json: { itemId: i.id, k: 12 } }).then(
+          (s) => !cancelled && setSimilar(s),
+        );
+      })
+      .catch((e) => {
+        if (!cancelled) (loaded ? setSimilarError : setError)(e);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [id]);
+
+  if (error) {
+    return (
+      <div className="page narrow">
+        <ErrorNotice error={error} context={`item ${id}`} />
+        <p>
+          <Link href="/">Back to search</Link>
+        </p>
+      </div>
+    );
+  }
+  if (!item) {
+    return (
+      <div className="page narrow">
+        <p role="status">Loading item {id}…</p>
+      </div>
+    );
+  }
+
+  const meta: Array<[string, string]> = [
+    ['Catalog', item.catalog],
+    ['Size', `${item.width} × ${item.height} px`],
+    ['Type', item.mimeType],
+    ['File size', formatBytes(item.sizeBytes)],
+    ...(item.sourceName ? ([['Source file', item.sourceName]] as Array<[string, string]>) : []),
+    ...(item.externalId ? ([['External id', item.externalId]] as Array<[string, string]>) : []),
+    ['Added', new Date(item.createdAt).toLocaleString()],
+    ...Object.entries(item.metadata ?? {}).map(
+      ([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string],
+    ),
+  ];
+
+  return (
+    <div className="page item-page">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link href="/">Search</Link> <span aria-hidden="true">/</span> <span className="tag">{item.catalog}</span>{' '}
+        <span aria-hidden="true">/</span> <span aria-current="page">{item.title}</span>
+      </nav>
+      <div className="item-layout">
+        <section className="panel" aria-labelledby="item-title">
+          <h1 id="item-title" data-testid="item-title">
+            {item.title}
+          </h1>
+          <AnnotatedImage
+            src={item.imageUrl}
+            alt={item.title}
+            width={item.width}
+            height={item.height}
+            boxes={item.boxes}
+            testId="item-image"
+          />
+          <p>
+            <Link className="button primary" href={`/?item=${item.id}`}>
+              Search with this image
+            </Link>
+          </p>
+        </section>
+        <section className="panel" aria-labelledby="item-details">
+          <h2 id="item-details">Details</h2>
+          <dl className="meta" data-testid="item-meta">
+            {meta.map(([k, v]) => (
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
+          </dl>
+          <h2>Predictions</h2>
+          <Predictions predictions={item.predictions} />
+          {item.boxes.length ? (
+            <>
+              <h2>Boxes</h2>
+              <ul className="plain small" data-testid="item-boxes">
+                {item.boxes.map((b, i) => (
+                  <li key={i}>
+                    {b.label} {(b.score * 100).toFixed(0)}% at ({b.x0}, {b.y0}) – ({b.x1}, {b.y1})
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+        </section>
+      </div>
+      <section className="panel" aria-labelledby="similar-heading">
+        <h2 id="similar-heading">More like this</h2>
+        <ErrorNotice error={similarError} />
+        {similar ? (
+          similar.results.length ? (
+            <ResultsGrid
+              results={similar.results}
+              onMoreLikeThis={(r) => router.push(`/?item=${r.id}`)}
+              label="Similar items"
+            />
+          ) : (
+            <p className="empty">No other items yet.</p>
+          )
+        ) : (
+          <p role="status">Searching…</p>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+'use client';
+import Link from 'next/link';
+import { formatScore, type SearchResult } from '../lib/api';
+
+interface Props {
+  results: SearchResult[];
+  onMoreLikeThis?: (result: SearchResult) => void;
+  label?: string;
+  /** Scores mean nothing for a plain list of items (no query). */
+  showScores?: boolean;
+}
+
+export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showScores = true }: Props) {
+  return (
+    <ol className="results" aria-label={label} data-testid="results">
+      {results.map((r, i) => (
+        <li key={r.id} className="result" data-testid="result" data-item-id={r.id}>
+          <Link
+            href={`/items/${r.id}`}
+            className="thumb"
+            aria-label={
+              showScores
+                ? `${r.title}, score ${formatScore(r.score)}, catalog ${r.catalog}`
+                : `${r.title}, catalog ${r.catalog}`
+            }
+          >
+            {/* Thumbnails are immutable, cached by the browser for a year. */}
+            <img src={r.thumbnailUrl} alt="" loading={i < 12 ? 'eager' : 'lazy'} decoding="async" />
+            {showScores ? (
+              <span className="score" data-testid="result-score" title="cosine similarity">
+                {formatScore(r.score)}
+              </span>
+            ) : null}
+          </Link>
+          <div className="result-body">
+            <Link href={`/items/${r.id}`} className="result-title" data-testid="result-title" tabIndex={-1}>
+              {r.title}
+            </Link>
+            <div className="result-meta">
+              <span className="tag">{r.catalog}</span>
+              {r.topClass ? <span className="muted">{r.topClass}</span> : null}
+            </div>
+            {onMoreLikeThis ? (
+              <button
+                type="button"
+                className="button small"
+                onClick={() => onMoreLikeThis(r)}
+                aria-label={`More like ${r.title}`}
+              >
+                More like this
+              </button>
+            ) : null}
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}

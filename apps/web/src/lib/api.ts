@@ -1,0 +1,219 @@
+// The browser side of the REST API: plain fetch, the JSON shapes the pages use, and errors that keep the server's
+// `{ "error": { "code", "message" } }`.
+
+export interface Prediction {
+  classId: number;
+  label: string;
+  score: number;
+}
+
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  classId?: number;
+  label: string;
+  score: number;
+}
+
+export interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+export interface QueryAnalysis {
+  width: number;
+  height: number;
+  predictions: Prediction[];
+  boxes: Box[];
+}
+
+export interface SearchResult {
+  id: number;
+  score: number;
+  title: string;
+  catalog: string;
+  thumbnailUrl: string;
+  topClass: string | null;
+}
+
+export interface SearchResponse {
+  query: QueryAnalysis | null;
+  results: SearchResult[];
+  nextCursor: string | null;
+  tookMs?: number;
+}
+
+export interface Item {
+  id: number;
+  catalog: string;
+  externalId: string | null;
+  title: string;
+  metadata: Record<string, unknown> | null;
+  width: number;
+  height: number;
+  mimeType: string;
+  sizeBytes: number;
+  sourceName: string | null;
+  createdAt: string;
+  predictions: Prediction[];
+  boxes: Box[];
+  thumbnailUrl: string;
+  imageUrl: string;
+}
+
+export interface Catalog {
+  id: number;
+  slug: string;
+  name: string;
+  items: number;
+  createdAt: string;
+}
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface Job {
+  id: number;
+  catalog: string;
+  status: JobStatus;
+  total: number;
+  done: number;
+  added: number;
+  duplicates: number;
+  failed: number;
+  ratePerSecond: number;
+  etaSeconds: number | null;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  failures?: Array<{ file: string; reason: string | null }>;
+}
+
+export interface Stats {
+  catalogs: number;
+  items: number;
+  indexed: number;
+  model: string;
+  provider: string;
+  database: string;
+  sequence?: number;
+  skippedProviders?: Array<{ provider: string; reason: string }>;
+  memoryMB?: number;
+}
+
+export interface ApiKey {
+  id: number;
+  name: string;
+  prefix: string;
+  scope: 'read' | 'admin';
+  createdAt: string;
+  lastUsedAt: string | null;
+  revoked: boolean;
+}
+
+export interface Localization extends QueryAnalysis {
+  heatmap: { width: number; height: number; classId: number; png: string } | null;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Turns a failed response (or a network failure) into an ApiError with the server's code and message. */
+export async function toApiError(response: Response): Promise<ApiError> {
+  try {
+    const body = (await response.json()) as { error?: { code?: string; message?: string } };
+    if (body?.error?.message)
+      return new ApiError(response.status, body.error.code ?? `HTTP_${response.status}`, body.error.message);
+  } catch {
+    // not JSON
+  }
+  return new ApiError(
+    response.status,
+    `HTTP_${response.status}`,
+    `the server answered ${response.status} ${response.statusText}`.trim(),
+  );
+}
+
+export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+  const { json, ...rest } = init;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      ...rest,
+      headers: json === undefined ? rest.headers : { 'content-type': 'application/json', ...rest.headers },
+      body: json === undefined ? rest.body : JSON.stringify(json),
+    });
+  } catch (error) {
+    throw new ApiError(0, 'NETWORK', `the server could not be reached (${(error as Error).message})`);
+  }
+  if (!response.ok) throw await toApiError(response);
+  return (await response.json()) as T;
+}
+
+/** A short, human title for an error code: what kind of problem it is. */
+export function errorTitle(error: unknown): string {
+  if (!(error instanceof ApiError)) return 'Something went wrong';
+  switch (error.code) {
+    case 'UNSUPPORTED_IMAGE':
+    case 'UNSUPPORTED_MEDIA_TYPE':
+    case 'SOURCE_INVALID':
+      return 'Unsupported file';
+    case 'CORRUPT_IMAGE':
+      return 'Corrupt image';
+    case 'UNDECODABLE':
+      return 'Unsupported or corrupt image';
+    case 'IMAGE_TOO_LARGE':
+    case 'PAYLOAD_TOO_LARGE':
+    case 'LIMIT_EXCEEDED':
+      return 'Too large';
+    case 'UNAUTHORIZED':
+      return 'Not signed in';
+    case 'FORBIDDEN':
+      return 'Not allowed';
+    case 'NOT_FOUND':
+      return 'Not found';
+    case 'NETWORK':
+      return 'Network error';
+    case 'MODEL_NOT_BUILT':
+    case 'PROVIDER_UNAVAILABLE':
+      return 'The model is not available';
+    default:
+      return error.status >= 500 ? 'Server error' : 'Request refused';
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+export const formatScore = (score: number) => score.toFixed(3);
+export const formatPercent = (p: number) => `${(p * 100).toFixed(1)}%`;
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '–';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds % 60);
+  if (m < 60) return `${m} min ${s} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+export const rectParam = (r: Rect) => [r.x0, r.y0, r.x1, r.y1].map((v) => Math.round(v)).join(',');

@@ -1,0 +1,96 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { expect, type Page } from '@playwright/test';
+import { ADMIN_PASSWORD, photo, SCREENSHOTS } from './paths';
+
+/** Saves a full-page screenshot of a main screen under tests/screenshots/ (kept as a test artifact). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // Let images finish decoding so the picture shows what a user sees.
+  await page
+    .waitForFunction(() => [...document.images].every((i) => i.complete), undefined, { timeout: 10_000 })
+    .catch(() => undefined);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** A zip (stored, no compression) of the given files, as the upload form would send it. */
+export function makeZip(files: string[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const file of files) {
+    const data = readFileSync(file);
+    const name = Buffer.from(basename(file));
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4); // version needed
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(0, 8); // stored
+    local.writeUInt32LE(0, 10); // time, date
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(0, 28);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(0, 10);
+    central.writeUInt32LE(0, 12);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(0, 30); // extra, comment lengths
+    central.writeUInt32LE(0, 34); // disk, internal attributes
+    central.writeUInt32LE(0, 38); // external attributes
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, data);
+    centrals.push(central, name);
+    offset += local.length + name.length + data.length;
+  }
+  const centralSize = centrals.reduce((s, b) => s + b.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(centralSize, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, ...centrals, end]);
+}
+
+export async function signIn(page: Page): Promise<void> {
+  await page.goto('/admin');
+  await page.getByLabel('Admin password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+}
+
+/** Picks a query image with the file picker and waits for its results. */
+export async function searchWith(page: Page, file: string): Promise<void> {
+  const searched = page.waitForResponse((r) => r.url().endsWith('/api/v1/search') && r.request().method() === 'POST', {
+    timeout: 60_000,
+  });
+  await page.getByTestId('image-input').setInputFiles(file.includes('/') ? file : photo(file));
+  expect((await searched).status()).toBe(200);
+  await expect(page.getByTestId('status')).toHaveText(/^\d+ results?$/);
+}
+
+/** The result grid as [id, score] pairs, in order (read in one go: the grid may change under a slower walk). */
+export function resultList(page: Page): Promise<Array<[number, string]>> {
+  return page
+    .getByTestId('result')
+    .evaluateAll((cards) =>
+      cards.map(
+        (c) =>
+          [
+            Number(c.getAttribute('data-item-id')),
+            c.querySelector('[data-testid="result-score"]')?.textContent ?? '',
+          ] as [number, string],
+      ),
+    );
+}
