@@ -3,8 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { CoreError } from '@loupe/core';
 import { DbError } from '@loupe/db';
 import { EmbeddingError } from '@loupe/embedding';
+import { HeadsError } from '@loupe/heads';
 import { registerAnalyzeCommands } from './commands/analyze.ts';
 import { registerCatalogCommands } from './commands/catalog.ts';
+import { registerHeadCommands } from './commands/heads.ts';
 import { createContext, EXIT, type CliContext } from './context.ts';
 import { readEnv } from './env.ts';
 
@@ -12,7 +14,9 @@ import { readEnv } from './env.ts';
 function exitCodeFor(error: unknown): number {
   if (error instanceof EmbeddingError && ['MODEL_NOT_BUILT', 'PROVIDER_UNAVAILABLE'].includes(error.code)) return EXIT.environment;
   if (error instanceof DbError && ['DATABASE_UNAVAILABLE', 'MIGRATION_FAILED', 'UNSUPPORTED_DATABASE_URL'].includes(error.code)) return EXIT.environment;
-  if (error instanceof CoreError && ['SOURCE_INVALID', 'INVALID_QUERY'].includes(error.code)) return EXIT.usage;
+  if (error instanceof CoreError && ['SOURCE_INVALID', 'INVALID_QUERY', 'UNKNOWN_FIELD'].includes(error.code)) return EXIT.usage;
+  // A head cannot be trained from these labels (one class, too few examples): the request, not the machine.
+  if (error instanceof HeadsError && ['TOO_FEW_CLASSES', 'TOO_FEW_EXAMPLES', 'INVALID_INPUT'].includes(error.code)) return EXIT.usage;
   return EXIT.someFailed;
 }
 
@@ -39,6 +43,7 @@ async function main(argv: string[]): Promise<void> {
   });
   registerAnalyzeCommands(program, ctx);
   registerCatalogCommands(program, ctx);
+  registerHeadCommands(program, ctx);
   try {
     await program.parseAsync(argv);
   } catch (error) {

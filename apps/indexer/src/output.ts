@@ -1,4 +1,5 @@
 // Human and JSON renderings of analysis results. JSON is one object per line per image.
+import type { CatalogClassification } from '@loupe/core';
 import type { Box, ImageAnalysis, Prediction } from '@loupe/embedding';
 
 const round = (n: number, digits = 4) => Number(n.toFixed(digits));
@@ -50,4 +51,31 @@ export function embedText(file: string, vector: Float32Array): string {
   let norm = 0;
   for (const v of vector) norm += v * v;
   return `${file}  dim ${vector.length}  ‖v‖ ${Math.sqrt(norm).toFixed(3)}  [${head}, …]`;
+}
+
+/**
+ * classify --catalog: the classify shape with the head's classes as `predictions` (classId = index in the head's
+ * classes, label = the field's value) and its CAM box as `box`; `head` says which head, `imagenet` keeps the
+ * backbone's own top classes.
+ */
+export function headClassifyJson(file: string, catalog: string, a: CatalogClassification) {
+  return {
+    file,
+    width: a.width,
+    height: a.height,
+    predictions: a.head.predictions.map(predictionJson),
+    box: a.head.box ? boxJson(a.head.box) : null,
+    head: { catalog, version: a.head.version, field: a.head.labelField },
+    imagenet: a.predictions.slice(0, 3).map(predictionJson),
+  };
+}
+
+export function headClassifyText(file: string, catalog: string, a: CatalogClassification): string {
+  const width = Math.max(...a.head.predictions.map((p) => p.label.length));
+  const lines = [`${file}  ${a.width}×${a.height}  (${catalog} head v${a.head.version}, field "${a.head.labelField}")`];
+  a.head.predictions.forEach((p, i) => lines.push(`  ${i + 1}. ${p.label.padEnd(width)}  ${percent(p.score)}`));
+  if (a.head.box) lines.push(`  box: ${boxText(a.head.box)}`);
+  const top = a.predictions[0];
+  if (top) lines.push(`  ImageNet: ${top.label} ${percent(top.score).trim()}`);
+  return lines.join('\n');
 }

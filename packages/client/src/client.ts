@@ -4,15 +4,20 @@ import type {
   Catalog,
   ClassifyResponse,
   EmbedResponse,
+  Head,
+  HeadDetail,
+  HeadTraining,
   Health,
   ImageUpload,
   Item,
   Job,
   JobDetail,
   LocalizeResponse,
+  MetadataField,
   SearchOptions,
   SearchResponse,
   Stats,
+  TrainHeadOptions,
 } from './types.ts';
 
 export class LoupeApiError extends Error {
@@ -64,10 +69,15 @@ export class LoupeClient {
     this.#fetch = options.fetch ?? fetch;
   }
 
-  async #request<T>(method: string, path: string, body?: BodyInit | object, expect: number[] = [200]): Promise<T> {
+  #authHeaders(): Record<string, string> {
     const headers: Record<string, string> = {};
     if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
     if (this.#cookie) headers.cookie = this.#cookie;
+    return headers;
+  }
+
+  async #request<T>(method: string, path: string, body?: BodyInit | object, expect: number[] = [200]): Promise<T> {
+    const headers = this.#authHeaders();
     let payload: BodyInit | undefined;
     if (body instanceof FormData || typeof body === 'string' || body instanceof Blob) payload = body as BodyInit;
     else if (body !== undefined) {
@@ -118,7 +128,8 @@ export class LoupeClient {
     return this.#request('POST', '/search', { vector: Array.from(vector), ...options });
   }
 
-  classify(image: ImageUpload, options: { k?: number; box?: SearchOptions['box'] } = {}): Promise<ClassifyResponse> {
+  /** ImageNet classes; with `catalog`, also that catalog's own classes (its active head) and their CAM box. */
+  classify(image: ImageUpload, options: { k?: number; box?: SearchOptions['box']; catalog?: string } = {}): Promise<ClassifyResponse> {
     return this.#request('POST', '/classify', this.#imageForm(image, options));
   }
 
@@ -156,6 +167,46 @@ export class LoupeClient {
       return this.#request('POST', `/catalogs/${encodeURIComponent(slug)}/items`, form, [202]);
     },
   };
+
+  /** A catalog's own classifier heads: train on the stored features, watch progress, read metrics, activate. */
+  readonly heads = {
+    list: (slug: string): Promise<{ heads: Head[]; active: number | null; training: HeadTraining | null }> => this.#request('GET', `/catalogs/${encodeURIComponent(slug)}/heads`),
+    /** Starts a training (admin); poll it with `training` or `waitForTraining`. Refusals come back at once (422). */
+    train: (slug: string, options: TrainHeadOptions): Promise<HeadTraining> => this.#request('POST', `/catalogs/${encodeURIComponent(slug)}/heads`, options, [202]),
+    training: (slug: string, id: string): Promise<HeadTraining> => this.#request('GET', `/catalogs/${encodeURIComponent(slug)}/heads/jobs/${encodeURIComponent(id)}`),
+    cancel: (slug: string, id: string): Promise<HeadTraining> => this.#request('DELETE', `/catalogs/${encodeURIComponent(slug)}/heads/jobs/${encodeURIComponent(id)}`),
+    /** Polls a training until it is done, failed or cancelled. */
+    waitForTraining: async (slug: string, id: string, options: { intervalMs?: number; timeoutMs?: number; onProgress?: (t: HeadTraining) => void } = {}): Promise<HeadTraining> => {
+      const deadline = Date.now() + (options.timeoutMs ?? 600_000);
+      for (;;) {
+        const t = await this.heads.training(slug, id);
+        options.onProgress?.(t);
+        if (t.status !== 'running') return t;
+        if (Date.now() > deadline) throw new Error(`training ${id} still running after ${options.timeoutMs ?? 600_000} ms`);
+        await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
+      }
+    },
+    /** A version's metrics (head and kNN baseline), settings and training curve; `'active'` for the active head. */
+    get: (slug: string, version: number | 'active'): Promise<HeadDetail> => this.#request('GET', `/catalogs/${encodeURIComponent(slug)}/heads/${version}`),
+    activate: (slug: string, version: number): Promise<Head & { labelled: number }> => this.#request('POST', `/catalogs/${encodeURIComponent(slug)}/heads/${version}/activate`),
+    /** The validation confusion matrix image (PNG bytes, or SVG text with format 'svg'). */
+    confusion: async (slug: string, version: number | 'active', options: { format?: 'png' | 'svg'; of?: 'head' | 'knn' } = {}): Promise<Uint8Array> => {
+      const q = new URLSearchParams({ format: options.format ?? 'png', of: options.of ?? 'head' });
+      const response = await this.#fetch(`${this.#base}/catalogs/${encodeURIComponent(slug)}/heads/${version}/confusion?${q}`, { headers: this.#authHeaders() });
+      if (!response.ok) {
+        const body = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+        throw new LoupeApiError(response.status, body?.error?.code ?? 'HTTP_ERROR', body?.error?.message ?? response.statusText);
+      }
+      return new Uint8Array(await response.arrayBuffer());
+    },
+    /** Metadata fields that can be labels (admin). */
+    fields: async (slug: string): Promise<MetadataField[]> => (await this.#request<{ fields: MetadataField[] }>('GET', `/catalogs/${encodeURIComponent(slug)}/fields`)).fields,
+  };
+
+  /** Sets (or clears, with null) the label field of one or many items (admin). */
+  setLabels(slug: string, itemIds: number[], field: string, value: string | null): Promise<{ updated: Array<{ id: number; metadata: Record<string, unknown> }> }> {
+    return this.#request('PATCH', `/catalogs/${encodeURIComponent(slug)}/labels`, { itemIds, field, value });
+  }
 
   readonly jobs = {
     list: async (options: { catalog?: string } = {}): Promise<Job[]> =>

@@ -21,6 +21,25 @@ export interface QueryAnalysis {
   height: number;
   predictions: Prediction[];
   boxes: Box[];
+  /** Present when one catalog with an active classifier head was searched: that catalog's classes for the query. */
+  head?: HeadPredictions;
+}
+
+/** A catalog head's view of an image: its classes (the label field's values) and the best one's CAM box. */
+export interface HeadPredictions {
+  catalog?: string;
+  version: number;
+  field: string;
+  predictions: Prediction[];
+  box: Box | null;
+}
+
+/** An item's label under its catalog's active head. */
+export interface ItemLabel {
+  label: string;
+  score: number;
+  /** "predicted" by the head, or "confirmed": the item's own value of the head's field. */
+  source: 'predicted' | 'confirmed';
 }
 
 export interface SearchResult {
@@ -31,6 +50,8 @@ export interface SearchResult {
   catalog: string;
   thumbnailUrl: string;
   topClass: string | null;
+  /** Only when one catalog with an active head was searched; null when the item has no label. */
+  label?: ItemLabel | null;
 }
 
 export interface SearchResponse {
@@ -45,6 +66,8 @@ export interface ClassifyResponse {
   width: number;
   height: number;
   predictions: Prediction[];
+  /** With the `catalog` option: that catalog's own classes (its active head) and their CAM box. */
+  head?: HeadPredictions;
 }
 
 export interface LocalizeResponse extends ClassifyResponse {
@@ -82,6 +105,8 @@ export interface Item {
   boxes: Box[];
   thumbnailUrl: string;
   imageUrl: string;
+  /** In catalog item lists, under an active head: the item's label (null when none). */
+  label?: ItemLabel | null;
 }
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -136,12 +161,94 @@ export interface Health {
   indexed?: number;
 }
 
+export interface ClassMetrics {
+  count: number;
+  accuracy: number;
+  macroF1: number;
+  perClass: Array<{ label: string; precision: number; recall: number; f1: number; support: number }>;
+  /** Rows: true class, columns: predicted class, in the head's `classes` order. */
+  confusion: number[][];
+}
+
+export interface Head {
+  id: number;
+  catalog: string;
+  version: number;
+  active: boolean;
+  /** The metadata field whose values are the classes. */
+  field: string;
+  classes: string[];
+  trainAccuracy: number | null;
+  validationAccuracy: number | null;
+  /** The kNN baseline on the same validation split. */
+  knnAccuracy: number | null;
+  examples: number | null;
+  backbone: string;
+  onnxBytes: number;
+  createdAt: string;
+  /** The validation confusion matrix as PNG (`?format=svg` for SVG, `?of=knn` for the baseline's). */
+  confusionUrl: string;
+}
+
+export interface HeadDetail extends Head {
+  metrics: {
+    validation: ClassMetrics;
+    knn: (ClassMetrics & { k: number }) | null;
+    classCounts: Record<string, number>;
+    epochs: number;
+    bestEpoch: number;
+    trainExamples: number;
+    validationExamples: number;
+    history: Array<{ epoch: number; loss: number; validationLoss: number; validationAccuracy: number }>;
+  };
+  settings: Record<string, unknown>;
+}
+
+export interface HeadTraining {
+  id: string;
+  catalog: string;
+  field: string;
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  phase: 'loading' | 'training' | 'labelling';
+  epoch: number | null;
+  maxEpochs: number | null;
+  loss: number | null;
+  validationLoss: number | null;
+  validationAccuracy: number | null;
+  head: Head | null;
+  error: { code: string; message: string } | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface TrainHeadOptions {
+  /** The metadata field whose values are the classes. */
+  field: string;
+  seed?: number;
+  /** Units of a hidden ReLU layer (0: softmax regression — which also gives CAM boxes). */
+  hidden?: number;
+  maxEpochs?: number;
+  validationSplit?: number;
+  minExamplesPerClass?: number;
+  knnK?: number;
+  /** Make it the active head when done (default true). */
+  activate?: boolean;
+}
+
+export interface MetadataField {
+  field: string;
+  items: number;
+  values: number;
+}
+
 export interface SearchOptions {
   k?: number;
   catalog?: string;
   minScore?: number;
   classId?: number;
   cursor?: string | null;
+  /** Only items with this label under the catalog's active head (needs `catalog`). */
+  label?: string;
   /** Search only this region of the query image, in its pixels. */
   box?: { x0: number; y0: number; x1: number; y1: number };
 }

@@ -1,6 +1,6 @@
 // Typed errors of the use cases. Apps map `code` to exit codes and HTTP statuses.
 
-export type CoreErrorCode = 'SOURCE_INVALID' | 'UNSAFE_ENTRY' | 'LIMIT_EXCEEDED' | 'NOT_FOUND' | 'INVALID_QUERY';
+export type CoreErrorCode = 'SOURCE_INVALID' | 'UNSAFE_ENTRY' | 'LIMIT_EXCEEDED' | 'NOT_FOUND' | 'INVALID_QUERY' | 'UNKNOWN_FIELD';
 
 export class CoreError extends Error {
   constructor(
@@ -36,5 +36,21 @@ export class NotFoundError extends CoreError {
 export class InvalidQueryError extends CoreError {
   constructor(message: string) {
     super('INVALID_QUERY', message);
+  }
+}
+
+/** No item of the catalog has a usable value (a non-empty string or a number) in this metadata field. */
+export class UnknownFieldError extends CoreError {
+  constructor(
+    readonly catalog: string,
+    readonly field: string,
+    /** The metadata fields the catalog's items do have. */
+    readonly fields: string[],
+  ) {
+    super(
+      'UNKNOWN_FIELD',
+      `no item of catalog "${catalog}" has a value in the metadata field "${field}"` +
+        (fields.length > 0 ? `; its items have: ${fields.slice(0, 20).join(', ')}` : '; its items have no metadata fields'),
+    );
   }
 }

@@ -26,6 +26,8 @@ export interface IndexSearchOptions {
   exact?: boolean;
   /** Leave this item out (more-like-this). */
   excludeId?: number;
+  /** Only these items (e.g. those with a given label under the catalog's head). */
+  ids?: ReadonlySet<number>;
 }
 
 interface ItemFacts {
@@ -137,10 +139,11 @@ export class IndexManager {
 
   search(query: Float32Array, options: IndexSearchOptions): SearchHit[] {
     const catalogs = options.catalogIds ? new Set(options.catalogIds) : undefined;
-    const filtering = catalogs !== undefined || options.classId !== undefined || options.excludeId !== undefined;
+    const filtering = catalogs !== undefined || options.classId !== undefined || options.excludeId !== undefined || options.ids !== undefined;
     const filter = filtering
       ? (id: number) => {
           if (id === options.excludeId) return false;
+          if (options.ids && !options.ids.has(id)) return false;
           const f = this.facts.get(id);
           if (!f) return false;
           if (catalogs && !catalogs.has(f.catalogId)) return false;

@@ -15,5 +15,16 @@ export {
   type SourceItem,
   type SourceLimits,
 } from './sources/index.ts';
-export { CoreError, InvalidQueryError, InvalidSourceError, NotFoundError, SourceLimitError, type CoreErrorCode } from './errors.ts';
+export { CoreError, InvalidQueryError, InvalidSourceError, NotFoundError, SourceLimitError, UnknownFieldError, type CoreErrorCode } from './errors.ts';
+export {
+  labelOf,
+  type CatalogClassification,
+  type Heads,
+  type HeadMetrics,
+  type HeadTrainingProgress,
+  type HeadView,
+  type MetadataField,
+  type TrainCatalogHeadOptions,
+  type TrainCatalogHeadResult,
+} from './heads.ts';
 export type * from './types.ts';

@@ -4,7 +4,7 @@
 // committed, in the same transaction as its item; a restarted job skips exactly those files. Files written before a
 // crash are content-addressed, so writing them again is harmless; the index catches up from the database.
 import { basename } from 'node:path';
-import { DuplicateItemError, type Catalog, type Job, type Store } from '@loupe/db';
+import { DuplicateItemError, type Catalog, type Item, type Job, type Store } from '@loupe/db';
 import { probeImage, type Embedder, type ImageAnalysis } from '@loupe/embedding';
 import { NotFoundError } from './errors.ts';
 import type { IndexManager } from './index-manager.ts';
@@ -21,6 +21,12 @@ export interface IngestDeps {
   maxPixels?: number;
   snapshotEvery: number;
   logger?: Logger;
+  /**
+   * Called after each item is committed, with its vector (issue 7: auto-labels from the catalog's active classifier
+   * head). Must not throw; it is not part of the item's transaction, so a crash in between leaves the item unlabelled
+   * (activating the head again labels every item).
+   */
+  onItemStored?: (item: Item, vector: Float32Array) => Promise<void>;
 }
 
 interface Prepared {
@@ -145,7 +151,7 @@ export async function runIngest(
     const { storedFile, thumbnailFile } = await storage.store(p.bytes, p.hash, p.format);
     const { entry } = p;
     try {
-      await store.items.insert({
+      const { item } = await store.items.insert({
         catalogId: catalog.id,
         externalId: entry.externalId ?? null,
         title: entry.title ?? basename(entry.key),
@@ -161,6 +167,8 @@ export async function runIngest(
         analysis: { modelId: deps.modelId, vector: analysis.vector, predictions: analysis.predictions.slice(0, 5), boxes: analysis.boxes },
         jobFile: { jobId: job.id, path: entry.key },
       });
+      // Auto-label (issue 7): the catalog's active head, if any, labels the new item (marked "predicted").
+      await deps.onItemStored?.(item, analysis.vector);
       progress.added++;
       progress.done++;
       progress.doneThisRun++;

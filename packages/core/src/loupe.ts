@@ -5,11 +5,13 @@ import { join, resolve } from 'node:path';
 import { createStore, type Catalog, type CatalogWithCount, type HydratedItem, type Job, type Store } from '@loupe/db';
 import { createEmbedder, MODEL_ID, type Embedder, type ImageAnalysis, type ImageInput, type Settled } from '@loupe/embedding';
 import { InvalidQueryError, NotFoundError } from './errors.ts';
+import { createHeads, type Heads } from './heads.ts';
 import { IndexManager } from './index-manager.ts';
 import { runIngest } from './ingest.ts';
 import { openSource, reopenSource, type IngestSource, type SourceLimits } from './sources/index.ts';
 import { ImageStorage } from './storage.ts';
 import type { IngestOptions, IngestSummary, LoupeOptions, LoupeStats, QueryAnalysis, SearchOptions, SearchResponse, SearchResult } from './types.ts';
+import type { ClassifierHead } from '@loupe/db';
 
 const FEATURE_DIM = 2048;
 
@@ -25,6 +27,8 @@ export interface Loupe {
     rename(slug: string, name: string): Promise<Catalog>;
     delete(slug: string): Promise<{ items: number }>;
   };
+  /** A catalog's own classifier heads: train (from stored vectors), list, activate, classify, labels. */
+  heads: Heads;
   /** Ingests a folder, zip file or manifest path (or an opened source) into a catalog, creating it if missing. */
   ingest(source: string | IngestSource, options: IngestOptions & { limits?: Partial<SourceLimits> }): Promise<IngestSummary>;
   /** Queues an ingest for a job worker (`runNextJob`); returns the unfinished job for the same source if there is one. */
@@ -65,6 +69,31 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
     }));
   const getIndex = () => (indexPromise ??= IndexManager.open({ store, modelId: MODEL_ID, dim: FEATURE_DIM, dataDir, logger }));
   const catalogSlugs = new Map<number, string>();
+  const heads = createHeads({ store, embedder: getEmbedder, modelId: MODEL_ID, logger });
+  const ingestDeps = () => ({
+    store,
+    storage,
+    embedder: getEmbedder,
+    index: getIndex,
+    modelId: MODEL_ID,
+    maxPixels: options.maxPixels,
+    snapshotEvery: options.snapshotEvery ?? 2000,
+    logger,
+    onItemStored: heads.autoLabel,
+  });
+
+  /** The active head of the one searched catalog (labels, label filter), or null. */
+  async function searchHead(opts: SearchOptions): Promise<ClassifierHead | null> {
+    const slugs = opts.catalog === undefined ? [] : Array.isArray(opts.catalog) ? opts.catalog : [opts.catalog];
+    if (slugs.length !== 1) {
+      if (opts.label !== undefined) throw new InvalidQueryError('filtering by label needs exactly one catalog (the label is its head\'s)');
+      return null;
+    }
+    const [id] = (await catalogIds(slugs))!;
+    const head = await heads.activeHead(id!);
+    if (!head && opts.label !== undefined) throw new InvalidQueryError(`catalog "${slugs[0]}" has no active head to filter by label`);
+    return head;
+  }
 
   async function catalogIds(catalog: SearchOptions['catalog']): Promise<number[] | undefined> {
     if (catalog === undefined) return undefined;
@@ -88,9 +117,11 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
     return slug;
   }
 
-  async function neighbours(vector: Float32Array, opts: SearchOptions, excludeId?: number): Promise<SearchResult[]> {
+  async function neighbours(vector: Float32Array, opts: SearchOptions, excludeId?: number, head?: ClassifierHead | null): Promise<SearchResult[]> {
     const k = opts.k ?? 10;
     if (!Number.isInteger(k) || k < 1 || k > 1000) throw new InvalidQueryError(`k must be an integer from 1 to 1000, got ${k}`);
+    head ??= await searchHead(opts);
+    const ids = head && opts.label !== undefined ? new Set(await store.labels.itemIds(head.id, opts.label)) : undefined;
     const index = await getIndex();
     await index.catchUp();
     const hits = index.search(vector, {
@@ -101,16 +132,24 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
       exact: opts.exact,
       catalogIds: await catalogIds(opts.catalog),
       excludeId,
+      ids,
     });
     const items = await store.items.getByIds(
       hits.map((h) => h.id),
       { modelId: MODEL_ID },
     );
     const byId = new Map<number, HydratedItem>(items.map((i) => [i.id, i]));
+    const labels = head ? await heads.labelsOf(head, items.map((i) => i.id)) : undefined;
     const results: SearchResult[] = [];
     for (const hit of hits) {
       const item = byId.get(hit.id);
-      if (item) results.push({ id: hit.id, score: hit.score, item, catalog: await slugOf(item.catalogId) });
+      if (!item) continue;
+      const result: SearchResult = { id: hit.id, score: hit.score, item, catalog: await slugOf(item.catalogId) };
+      if (labels) {
+        const l = labels.get(item.id);
+        result.label = l ? { label: l.label, score: l.score, source: l.source } : null;
+      }
+      results.push(result);
     }
     return results;
   }
@@ -123,6 +162,7 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
     modelId: MODEL_ID,
     embedder: getEmbedder,
     index: getIndex,
+    heads,
     catalogs: {
       create: (slug, name) => store.catalogs.create({ slug, ...(name ? { name } : {}) }),
       list: () => store.catalogs.list(),
@@ -135,11 +175,7 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
     },
     async ingest(source, opts) {
       const opened = typeof source === 'string' ? await openSource(source, opts.limits ?? options.sourceLimits) : source;
-      return runIngest(
-        { store, storage, embedder: getEmbedder, index: getIndex, modelId: MODEL_ID, maxPixels: options.maxPixels, snapshotEvery: options.snapshotEvery ?? 2000, logger },
-        opened,
-        opts,
-      );
+      return runIngest(ingestDeps(), opened, opts);
     },
     async enqueueIngest(path, opts) {
       const source = await openSource(path, opts.limits);
@@ -160,21 +196,25 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
       }
       const catalog = await store.catalogs.getById(job.catalogId);
       return runIngest(
-        { store, storage, embedder: getEmbedder, index: getIndex, modelId: MODEL_ID, maxPixels: options.maxPixels, snapshotEvery: options.snapshotEvery ?? 2000, logger },
+        ingestDeps(),
         source,
         { catalog: catalog?.slug ?? '', claimed: job, signal: opts.signal, onProgress: opts.onProgress },
       );
     },
     async search(queries, opts = {}) {
       await catalogIds(opts.catalog); // an unknown catalog fails before any image is analysed
+      const head = await searchHead(opts);
       const embedder = await getEmbedder();
       const out: Array<Settled<SearchResponse>> = [];
-      for await (const r of embedder.analyzeEach(queries, { topK: 5 })) {
+      // With a catalog head, the same pass also returns the feature map: the head's CAM box for the query.
+      for await (const r of embedder.analyzeEach(queries, { topK: 5, featureMap: head !== null })) {
         const started = performance.now();
         if (!r.ok) out.push(r);
         else {
-          const results = await neighbours(r.value.vector, opts);
-          out.push({ index: r.index, ok: true, value: { query: queryOf(r.value), results, tookMs: Math.round(performance.now() - started) } });
+          const results = await neighbours(r.value.vector, opts, undefined, head);
+          const query = queryOf(r.value);
+          if (head) query.head = await heads.describe(head, r.value.vector, r.value.featureMap);
+          out.push({ index: r.index, ok: true, value: { query, results, tookMs: Math.round(performance.now() - started) } });
         }
       }
       return out;
@@ -258,6 +298,7 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
         if (index && index.pendingSnapshotChanges > 0) await index.snapshot().catch((error) => logger?.warn?.({ err: error }, 'index snapshot on close failed'));
         index?.close();
       }
+      await heads.close();
       if (embedderPromise && !options.embedder) await (await embedderPromise.catch(() => undefined))?.dispose();
       await store.close();
     },

@@ -1,6 +1,6 @@
 // Public types of @loupe/core.
 import type { Box, Device, Embedder, Prediction } from '@loupe/embedding';
-import type { HydratedItem } from '@loupe/db';
+import type { HydratedItem, LabelSource } from '@loupe/db';
 import type { SourceLimits } from './sources/index.ts';
 
 export interface Logger {
@@ -75,6 +75,18 @@ export interface SearchOptions {
   classId?: number;
   exact?: boolean;
   ef?: number;
+  /**
+   * Only items with this label under the catalog's active classifier head (predicted or confirmed). Needs exactly
+   * one `catalog`, with an active head.
+   */
+  label?: string;
+}
+
+/** An item's label under its catalog's active head. */
+export interface ItemHeadLabel {
+  label: string;
+  score: number;
+  source: LabelSource;
 }
 
 export interface SearchResult {
@@ -82,6 +94,8 @@ export interface SearchResult {
   score: number;
   item: HydratedItem;
   catalog: string;
+  /** The item's label under the searched catalog's active head; absent without one, null when unlabelled. */
+  label?: ItemHeadLabel | null;
 }
 
 export interface QueryAnalysis {
@@ -89,6 +103,15 @@ export interface QueryAnalysis {
   height: number;
   predictions: Prediction[];
   boxes: Box[];
+  /** The searched catalog's own classes for the query (its active head) and the best one's CAM box. */
+  head?: {
+    id: number;
+    version: number;
+    labelField: string;
+    predictions: Array<{ classId: number; label: string; score: number }>;
+    box: Box | null;
+    boxes: Box[];
+  };
 }
 
 export interface SearchResponse {

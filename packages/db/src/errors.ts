@@ -53,7 +53,7 @@ export class InvalidInputError extends DbError {
   }
 }
 
-export type EntityName = 'catalog' | 'item' | 'job' | 'apiKey';
+export type EntityName = 'catalog' | 'item' | 'job' | 'apiKey' | 'head';
 
 export class NotFoundError extends DbError {
   constructor(

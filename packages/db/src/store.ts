@@ -6,6 +6,7 @@ import { migrateTarget } from './migrate.ts';
 import { apiKeyRepository } from './repositories/api-keys.ts';
 import { catalogRepository } from './repositories/catalogs.ts';
 import { embeddingRepository } from './repositories/embeddings.ts';
+import { headRepository, labelRepository } from './repositories/heads.ts';
 import { itemRepository } from './repositories/items.ts';
 import { jobRepository } from './repositories/jobs.ts';
 import type { MigrationReport, Store, StoreOptions } from './types.ts';
@@ -57,6 +58,8 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     embeddings,
     jobs,
     apiKeys: apiKeyRepository(ctx),
+    heads: headRepository(ctx),
+    labels: labelRepository(ctx),
     async stats() {
       const [catalogCount, itemCount, models, latestSequence] = [
         await ctx.run(() => db.catalog.count()),

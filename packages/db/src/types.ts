@@ -189,6 +189,11 @@ export interface ItemRepository {
   count(options?: { catalogId?: number }): Promise<number>;
   /** Deletes items (cascading to their rows), recording a remove event per deleted embedding. */
   delete(ids: readonly number[]): Promise<{ deleted: number }>;
+  /**
+   * Sets one metadata field of the given items to `value` (null removes the field), in one transaction — an admin
+   * labelling items, singly or in bulk. Returns the updated items (ids that do not exist are left out).
+   */
+  setMetadataField(ids: readonly number[], field: string, value: JsonValue | null): Promise<Item[]>;
 }
 
 // ── embeddings and the change log ──────────────────────────────────────────────────────────────────────────────
@@ -351,6 +356,80 @@ export interface ApiKeyRepository {
   revoke(id: number): Promise<ApiKey>;
 }
 
+// ── classifier heads and item labels ──────────────────────────────────────────────────────────────────────────────
+
+/** A head without its ONNX bytes (lists). */
+export interface ClassifierHeadInfo {
+  id: number;
+  catalogId: number;
+  version: number;
+  labelField: string;
+  classes: string[];
+  metrics: JsonObject;
+  modelId: string;
+  settings: JsonObject;
+  active: boolean;
+  /** Size of the ONNX model in bytes. */
+  onnxBytes: number;
+  createdAt: Date;
+}
+
+export interface ClassifierHead extends ClassifierHeadInfo {
+  onnx: Uint8Array;
+}
+
+export interface NewClassifierHead {
+  catalogId: number;
+  labelField: string;
+  classes: string[];
+  metrics: JsonObject;
+  modelId: string;
+  settings: JsonObject;
+  onnx: Uint8Array;
+  /** Make it the catalog's active head in the same transaction (default false). */
+  activate?: boolean;
+}
+
+export interface HeadRepository {
+  /** Stores a head as the catalog's next version. Throws NotFoundError (catalog), InvalidInputError. */
+  create(input: NewClassifierHead): Promise<ClassifierHead>;
+  get(id: number): Promise<ClassifierHead | null>;
+  /** The catalog's heads, newest version first, without their bytes. */
+  list(catalogId: number): Promise<ClassifierHeadInfo[]>;
+  /** The catalog's active head, or null. */
+  active(catalogId: number): Promise<ClassifierHead | null>;
+  /** Makes this head the only active one of its catalog (one transaction). Throws NotFoundError. */
+  activate(id: number): Promise<ClassifierHeadInfo>;
+  /** Leaves the catalog without an active head. */
+  deactivate(catalogId: number): Promise<void>;
+}
+
+export type LabelSource = 'predicted' | 'confirmed';
+
+export interface ItemLabelInput {
+  itemId: number;
+  label: string;
+  /** The head's probability for a predicted label; 1 for a confirmed one. */
+  score: number;
+  source: LabelSource;
+}
+
+export interface ItemLabel extends ItemLabelInput {
+  headId: number;
+  createdAt: Date;
+}
+
+export interface LabelRepository {
+  /** Writes (or replaces) items' labels under a head, in one transaction. Throws NotFoundError (head). */
+  upsert(headId: number, labels: readonly ItemLabelInput[]): Promise<{ written: number }>;
+  /** The labels of these items under a head, by item id. */
+  forItems(headId: number, itemIds: readonly number[]): Promise<Map<number, ItemLabel>>;
+  /** Ids of the items with this label under a head (for search filters), ascending. */
+  itemIds(headId: number, label: string): Promise<number[]>;
+  /** Per label: how many items were predicted and how many confirmed. */
+  counts(headId: number): Promise<Array<{ label: string; predicted: number; confirmed: number }>>;
+}
+
 // ── the store ───────────────────────────────────────────────────────────────────────────────────────────────────
 
 export interface MigrationReport {
@@ -374,6 +453,8 @@ export interface Store {
   readonly embeddings: EmbeddingRepository;
   readonly jobs: JobRepository;
   readonly apiKeys: ApiKeyRepository;
+  readonly heads: HeadRepository;
+  readonly labels: LabelRepository;
   stats(): Promise<StoreStats>;
   /** Releases the database client (and its connections). Later calls throw StoreClosedError; close is idempotent. */
   close(): Promise<void>;

@@ -23,7 +23,7 @@ interface TableShape {
 type SchemaShape = Record<string, TableShape>;
 
 const TYPES: Record<ProviderName, Record<string, string>> = {
-  sqlite: { Int: 'INTEGER', String: 'TEXT', DateTime: 'DATETIME', Json: 'JSONB', Bytes: 'BLOB', Float: 'REAL' },
+  sqlite: { Int: 'INTEGER', String: 'TEXT', DateTime: 'DATETIME', Json: 'JSONB', Bytes: 'BLOB', Float: 'REAL', Boolean: 'BOOLEAN' },
   postgresql: {
     Int: 'integer',
     String: 'text',
@@ -31,6 +31,7 @@ const TYPES: Record<ProviderName, Record<string, string>> = {
     Json: 'jsonb',
     Bytes: 'bytea',
     Float: 'double precision',
+    Boolean: 'boolean',
   },
 };
 const ACTIONS: Record<string, string> = {

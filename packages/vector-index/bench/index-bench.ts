@@ -4,8 +4,12 @@
 //   npm run bench -w @loupe/vector-index                      # defaults: 10k × 2048, ef 16…256
 //   npx tsx bench/index-bench.ts --m 16,32,48 --efc 100,200,400 --out /some/file.json
 //   npx tsx bench/index-bench.ts --data gaussian --n 5000 --dim 256          # the unstructured worst case
+//   npx tsx bench/index-bench.ts --vectors data.f32 --query-vectors queries.f32 --label "real: …"   # given vectors
+// A vectors file is float32 rows after an 8-byte header (u32 count, u32 dim, little-endian); --n and --queries then
+// cap the rows used. The suite's index section (bench/src/hnsw.ts) feeds it real Fashion-MNIST features this way.
 //
 // Prints a table and writes JSON (default bench/results/index.json in this package).
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -26,15 +30,30 @@ const { values: args } = parseArgs({
     efc: { type: 'string', default: String(HNSW_DEFAULTS.efConstruction) },
     ef: { type: 'string', default: '16,32,64,128,160,256' },
     seed: { type: 'string', default: '1' },
+    vectors: { type: 'string' },
+    'query-vectors': { type: 'string' },
+    label: { type: 'string' },
     out: { type: 'string' },
   },
 });
 if (args.data !== 'clustered' && args.data !== 'gaussian') throw new Error('--data must be clustered or gaussian');
 const clustered = args.data === 'clustered';
 const ints = (s: string): number[] => s.split(',').map((x) => Number.parseInt(x, 10));
-const n = Number(args.n);
-const dim = Number(args.dim);
-const nq = Number(args.queries);
+function readVectors(file: string, limit: number): Float32Array[] {
+  const bytes = readFileSync(file);
+  const count = bytes.readUInt32LE(0);
+  const d = bytes.readUInt32LE(4);
+  if (bytes.byteLength !== 8 + count * d * 4) throw new Error(`${file}: size does not match its header (${count} × ${d})`);
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset + 8, bytes.byteOffset + bytes.byteLength));
+  return Array.from({ length: Math.min(count, limit) }, (_, i) => all.subarray(i * d, (i + 1) * d));
+}
+const fromFile = args.vectors !== undefined;
+if (fromFile !== (args['query-vectors'] !== undefined)) throw new Error('--vectors and --query-vectors go together');
+const fileData = fromFile ? readVectors(args.vectors!, Number(args.n)) : undefined;
+const fileQueries = fromFile ? readVectors(args['query-vectors']!, Number(args.queries)) : undefined;
+const n = fileData ? fileData.length : Number(args.n);
+const dim = fileData ? fileData[0]!.length : Number(args.dim);
+const nq = fileQueries ? fileQueries.length : Number(args.queries);
 const nClusters = Number(args.clusters);
 const noise = Number(args.noise);
 const k = Number(args.k);
@@ -79,8 +98,13 @@ function point(): Float32Array {
   for (let i = 0; i < dim; i++) v[i] = Math.max(0, (c[i] as number) + noise * g());
   return v;
 }
-const data = Array.from({ length: n }, point);
-const queries = Array.from({ length: nq }, point);
+const data = fileData ?? Array.from({ length: n }, point);
+const queries = fileQueries ?? Array.from({ length: nq }, point);
+const dataKind = fromFile
+  ? `${args.label ?? 'vectors from a file'} (${args.vectors!.split('/').pop()})`
+  : clustered
+    ? 'synthetic clustered: relu(centre + noise·N(0,I)), centres relu(N(0,I)) — not real image features'
+    : 'synthetic i.i.d. N(0,I) — no structure, worst case for HNSW; not real image features';
 
 function cosine(a: Float32Array, b: Float32Array): number {
   let d = 0;
@@ -134,7 +158,7 @@ const recall = (got: SearchHit[][]): number => {
 };
 
 console.log(
-  `data: synthetic ${clustered ? `clustered, ${nClusters} clusters, noise ${noise}` : 'i.i.d. Gaussian'}, ${n} × ${dim}; ${nq} held-out queries; ` +
+  `data: ${fromFile ? dataKind : `synthetic ${clustered ? `clustered, ${nClusters} clusters, noise ${noise}` : 'i.i.d. Gaussian'}`}, ${n} × ${dim}; ${nq} held-out queries; ` +
     `mean cosine random pair ${round(randomPairCos, 3)}, query→top1 ${round(meanTop1, 3)}, query→top${k} ${round(meanTopK, 3)}`,
 );
 console.log(`machine: ${cpus().length} CPUs, load average ${loadAvg()} at start`);
@@ -227,12 +251,10 @@ const result = {
   node: process.version,
   cpu: { count: cpus().length, model: cpus()[0]?.model ?? 'unknown' },
   data: {
-    kind: clustered
-      ? 'synthetic clustered: relu(centre + noise·N(0,I)), centres relu(N(0,I)) — not real image features'
-      : 'synthetic i.i.d. N(0,I) — no structure, worst case for HNSW; not real image features',
+    kind: dataKind,
     n,
     dim,
-    ...(clustered ? { clusters: nClusters, noise } : {}),
+    ...(clustered && !fromFile ? { clusters: nClusters, noise } : {}),
     queries: nq,
     seed: Number(args.seed),
     meanCosineRandomPair: round(randomPairCos, 4),

@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { createEmbedder, type Device, type Embedder } from '@loupe/embedding';
 import type { Command } from 'commander';
 import { EXIT, type CliContext } from '../context.ts';
-import { classifyJson, classifyText, embedJson, embedText } from '../output.ts';
+import { classifyJson, classifyText, embedJson, embedText, headClassifyJson, headClassifyText } from '../output.ts';
+import { withLoupe } from './catalog.ts';
 import { deviceOption, parsePositiveInt, parseScore } from '../options.ts';
 
 interface ModelFlags {
@@ -48,11 +49,28 @@ function modelOptions(command: Command): Command {
     .option('--json', 'one JSON object per line per image');
 }
 
+/** classify --catalog: the catalog head's classes and CAM box (one forward pass per image), in the classify shape. */
+async function classifyWithHead(ctx: CliContext, files: string[], flags: ModelFlags & { top: number; catalog: string; dataDir?: string; databaseUrl?: string }): Promise<void> {
+  await withLoupe(ctx, flags, async (loupe) => {
+    for (const r of await loupe.heads.classify(files, { catalog: flags.catalog, topK: flags.top })) {
+      const file = files[r.index]!;
+      if (!r.ok) {
+        ctx.err(`${file}: ${r.error.message}`);
+        ctx.setExitCode(EXIT.someFailed);
+      } else ctx.out(flags.json ? JSON.stringify(headClassifyJson(file, flags.catalog, r.value)) : headClassifyText(file, flags.catalog, r.value));
+    }
+  });
+}
+
 export function registerAnalyzeCommands(program: Command, ctx: () => CliContext): void {
-  modelOptions(program.command('classify').description('top ImageNet classes and the main object’s box').argument('<image...>'))
+  modelOptions(program.command('classify').description('top ImageNet classes and the main object’s box (or a catalog head’s classes)').argument('<image...>'))
     .option('--top <n>', 'how many classes', parsePositiveInt, 5)
-    .action(async (files: string[], flags: ModelFlags & { top: number }) => {
+    .option('--catalog <slug>', "classify with this catalog's active head: its classes (the label field's values) and its CAM box")
+    .option('--data-dir <dir>', 'with --catalog: data directory (default LOUPE_DATA_DIR, else ./data)')
+    .option('--database-url <url>', 'with --catalog: database (default DATABASE_URL)')
+    .action(async (files: string[], flags: ModelFlags & { top: number; catalog?: string; dataDir?: string; databaseUrl?: string }) => {
       const c = ctx();
+      if (flags.catalog) return classifyWithHead(c, files, { ...flags, catalog: flags.catalog });
       const embedder = await openEmbedder(c, flags);
       try {
         await runOver(c, embedder, files, { topK: flags.top }, (file, a) =>

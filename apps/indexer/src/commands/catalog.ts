@@ -7,7 +7,7 @@ import { EXIT, type CliContext } from '../context.ts';
 import { deviceOption, parsePositiveInt, parseScore } from '../options.ts';
 import { createProgressView } from '../progress.ts';
 
-interface StoreFlags {
+export interface StoreFlags {
   dataDir?: string;
   databaseUrl?: string;
   device?: Device;
@@ -16,7 +16,7 @@ interface StoreFlags {
   json?: boolean;
 }
 
-async function withLoupe<T>(ctx: CliContext, flags: StoreFlags, work: (loupe: Loupe) => Promise<T>): Promise<T> {
+export async function withLoupe<T>(ctx: CliContext, flags: StoreFlags, work: (loupe: Loupe) => Promise<T>): Promise<T> {
   const loupe = await openLoupe({
     dataDir: resolve(flags.dataDir ?? ctx.env.LOUPE_DATA_DIR),
     databaseUrl: flags.databaseUrl ?? ctx.env.DATABASE_URL,
@@ -32,14 +32,14 @@ async function withLoupe<T>(ctx: CliContext, flags: StoreFlags, work: (loupe: Lo
   }
 }
 
-function storeOptions(command: Command): Command {
+export function storeOptions(command: Command): Command {
   return command
     .option('--data-dir <dir>', 'data directory (default LOUPE_DATA_DIR, else ./data)')
     .option('--database-url <url>', 'database (default DATABASE_URL, else SQLite in the data directory)')
     .option('--json', 'machine-readable output');
 }
 
-function modelOptions(command: Command): Command {
+export function modelOptions(command: Command): Command {
   return storeOptions(command)
     .addOption(deviceOption())
     .option('--threads <n>', 'ONNX Runtime intra-op threads', parsePositiveInt)
@@ -117,10 +117,11 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
     .option('--k <n>', 'how many results', parsePositiveInt, 10)
     .option('--min-score <s>', 'drop results below this cosine similarity', parseScore)
     .option('--exact', 'brute-force search instead of HNSW')
-    .action(async (images: string[], flags: StoreFlags & { catalog?: string; k: number; minScore?: number; exact?: boolean }) => {
+    .option('--label <label>', "only items with this label under the catalog's active head (needs --catalog)")
+    .action(async (images: string[], flags: StoreFlags & { catalog?: string; k: number; minScore?: number; exact?: boolean; label?: string }) => {
       const c = ctx();
       await withLoupe(c, flags, async (loupe) => {
-        const responses = await loupe.search(images, { catalog: flags.catalog, k: flags.k, minScore: flags.minScore, exact: flags.exact });
+        const responses = await loupe.search(images, { catalog: flags.catalog, k: flags.k, minScore: flags.minScore, exact: flags.exact, label: flags.label });
         for (const r of responses) {
           const query = images[r.index]!;
           if (!r.ok) {
@@ -134,13 +135,19 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
             title: x.item.title,
             file: x.item.sourceName,
             score: Number(x.score.toFixed(4)),
+            // With a catalog that has an active head: the item's label under it.
+            ...(x.label !== undefined ? { label: x.label ? { label: x.label.label, score: Number(x.label.score.toFixed(4)), source: x.label.source } : null } : {}),
           }));
-          if (flags.json) c.out(JSON.stringify({ query, results, tookMs: r.value.tookMs }));
+          const head = r.value.query?.head;
+          if (flags.json) c.out(JSON.stringify({ query, ...(head ? { head: { version: head.version, field: head.labelField, label: head.predictions[0]?.label ?? null, score: Number((head.predictions[0]?.score ?? 0).toFixed(4)) } } : {}), results, tookMs: r.value.tookMs }));
           else {
             const top = r.value.query?.predictions[0];
             c.out(`${query}${top ? `  (${top.label} ${(top.score * 100).toFixed(0)}%)` : ''}  ${r.value.tookMs} ms`);
             if (results.length === 0) c.out('  no results');
-            results.forEach((x, i) => c.out(`  ${String(i + 1).padStart(2)}. ${x.score.toFixed(3)}  #${x.id}  ${x.file}${x.title !== x.file.split('/').pop() ? `  “${x.title}”` : ''}`));
+            if (head?.predictions[0]) c.out(`  ${flags.catalog}: ${head.predictions[0].label} ${(head.predictions[0].score * 100).toFixed(0)}%`);
+            results.forEach((x, i) =>
+              c.out(`  ${String(i + 1).padStart(2)}. ${x.score.toFixed(3)}  #${x.id}  ${x.file}${x.title !== x.file.split('/').pop() ? `  “${x.title}”` : ''}${x.label ? `  [${x.label.label}${x.label.source === 'predicted' ? '?' : ''}]` : ''}`),
+            );
           }
         }
       });

@@ -1,6 +1,6 @@
 // Shapes of the REST API's JSON, built from core's results. Kept in one place so that routes, the OpenAPI document and
 // the typed client agree.
-import type { SearchResponse, SearchResult } from '@loupe/core';
+import type { QueryAnalysis, SearchResponse, SearchResult } from '@loupe/core';
 import type { Box, Prediction } from '@loupe/embedding';
 import type { HydratedItem, Job } from '@loupe/db';
 
@@ -13,14 +13,39 @@ export const thumbnailUrl = (id: number) => `/api/v1/items/${id}/thumbnail`;
 export const imageUrl = (id: number) => `/api/v1/items/${id}/image`;
 
 export function resultJson(r: SearchResult) {
-  return { id: r.id, score: round(r.score), title: r.item.title, catalog: r.catalog, thumbnailUrl: thumbnailUrl(r.id), topClass: r.item.predictions[0]?.label ?? null };
+  return {
+    id: r.id,
+    score: round(r.score),
+    title: r.item.title,
+    catalog: r.catalog,
+    thumbnailUrl: thumbnailUrl(r.id),
+    topClass: r.item.predictions[0]?.label ?? null,
+    // The item's label under the searched catalog's active head (only when one catalog with a head was searched).
+    ...(r.label !== undefined ? { label: r.label ? { label: r.label.label, score: round(r.label.score), source: r.label.source } : null } : {}),
+  };
+}
+
+/** The catalog head's view of a query image: its classes and the best one's CAM box. */
+export function queryHeadJson(head: NonNullable<QueryAnalysis['head']>) {
+  return {
+    version: head.version,
+    field: head.labelField,
+    predictions: head.predictions.map(predictionJson),
+    box: head.box ? boxJson(head.box) : null,
+  };
 }
 
 export function searchJson(response: SearchResponse, offset: number, k: number) {
   const page = response.results.slice(offset, offset + k);
   return {
     query: response.query
-      ? { width: response.query.width, height: response.query.height, predictions: response.query.predictions.map(predictionJson), boxes: response.query.boxes.map(boxJson) }
+      ? {
+          width: response.query.width,
+          height: response.query.height,
+          predictions: response.query.predictions.map(predictionJson),
+          boxes: response.query.boxes.map(boxJson),
+          ...(response.query.head ? { head: queryHeadJson(response.query.head) } : {}),
+        }
       : null,
     results: page.map(resultJson),
     nextCursor: response.results.length > offset + k ? String(offset + k) : null,

@@ -36,7 +36,11 @@ const searchOptions = {
   minScore: { type: 'number', minimum: -1, maximum: 1, description: 'relevance cut-off (cosine similarity)' },
   classId: { type: 'integer', description: 'only items whose top ImageNet class is this one' },
   cursor: { type: 'string', description: 'nextCursor of the previous page' },
+  label: { type: 'string', description: "only items with this label under the catalog's active classifier head (needs catalog)" },
 };
+const slugParam = { name: 'slug', in: 'path', required: true, schema: { type: 'string' } };
+const versionParam = { name: 'version', in: 'path', required: true, schema: { type: 'string' }, description: 'a head version (2 or v2), or "active"' };
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const admin = [{ session: [] }, { apiKey: [] }];
 
 export const openApiDocument = {
@@ -72,12 +76,105 @@ export const openApiDocument = {
           height: { type: 'integer' },
           predictions: { type: 'array', items: { $ref: '#/components/schemas/Prediction' } },
           boxes: { type: 'array', items: { $ref: '#/components/schemas/Box' } },
+          head: { $ref: '#/components/schemas/HeadPredictions' },
         },
       },
       SearchResult: {
         type: 'object',
         required: ['id', 'score', 'title', 'catalog', 'thumbnailUrl'],
-        properties: { id: { type: 'integer' }, score: { type: 'number', description: 'cosine similarity, 1 = identical' }, title: { type: 'string' }, catalog: { type: 'string' }, thumbnailUrl: { type: 'string' }, topClass: { type: ['string', 'null'] } },
+        properties: {
+          id: { type: 'integer' },
+          score: { type: 'number', description: 'cosine similarity, 1 = identical' },
+          title: { type: 'string' },
+          catalog: { type: 'string' },
+          thumbnailUrl: { type: 'string' },
+          topClass: { type: ['string', 'null'] },
+          label: { oneOf: [{ $ref: '#/components/schemas/ItemLabel' }, { type: 'null' }], description: "the item's label under the searched catalog's active head (present only then)" },
+        },
+      },
+      ItemLabel: {
+        type: 'object',
+        required: ['label', 'score', 'source'],
+        properties: { label: { type: 'string' }, score: { type: 'number' }, source: { enum: ['predicted', 'confirmed'], description: 'predicted by the head, or the item’s own field value' } },
+      },
+      HeadPredictions: {
+        type: 'object',
+        description: "a catalog head's view of an image: its classes (the label field's values) and the best one's CAM box",
+        properties: {
+          catalog: { type: 'string' },
+          version: { type: 'integer' },
+          field: { type: 'string' },
+          predictions: { type: 'array', items: { $ref: '#/components/schemas/Prediction' } },
+          box: { oneOf: [{ $ref: '#/components/schemas/Box' }, { type: 'null' }] },
+        },
+      },
+      ClassMetrics: {
+        type: 'object',
+        properties: {
+          count: { type: 'integer' },
+          accuracy: { type: 'number' },
+          macroF1: { type: 'number' },
+          perClass: { type: 'array', items: { type: 'object', properties: { label: { type: 'string' }, precision: { type: 'number' }, recall: { type: 'number' }, f1: { type: 'number' }, support: { type: 'integer' } } } },
+          confusion: { type: 'array', items: { type: 'array', items: { type: 'integer' } }, description: 'rows: true class, columns: predicted class, in `classes` order' },
+        },
+      },
+      Head: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          catalog: { type: 'string' },
+          version: { type: 'integer' },
+          active: { type: 'boolean' },
+          field: { type: 'string', description: 'the metadata field whose values are the classes' },
+          classes: { type: 'array', items: { type: 'string' } },
+          trainAccuracy: { type: ['number', 'null'] },
+          validationAccuracy: { type: ['number', 'null'] },
+          knnAccuracy: { type: ['number', 'null'], description: 'the kNN baseline on the same validation split' },
+          examples: { type: ['integer', 'null'] },
+          backbone: { type: 'string' },
+          onnxBytes: { type: 'integer' },
+          createdAt: { type: 'string', format: 'date-time' },
+          confusionUrl: { type: 'string' },
+        },
+      },
+      HeadDetail: {
+        allOf: [
+          { $ref: '#/components/schemas/Head' },
+          {
+            type: 'object',
+            properties: {
+              metrics: {
+                type: 'object',
+                properties: {
+                  validation: { $ref: '#/components/schemas/ClassMetrics' },
+                  knn: { oneOf: [{ allOf: [{ $ref: '#/components/schemas/ClassMetrics' }, { type: 'object', properties: { k: { type: 'integer' } } }] }, { type: 'null' }] },
+                  classCounts: { type: 'object', additionalProperties: { type: 'integer' } },
+                  epochs: { type: 'integer' },
+                  bestEpoch: { type: 'integer' },
+                  history: { type: 'array', items: { type: 'object' } },
+                },
+              },
+              settings: { type: 'object' },
+            },
+          },
+        ],
+      },
+      HeadTraining: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          catalog: { type: 'string' },
+          field: { type: 'string' },
+          status: { enum: ['running', 'done', 'failed', 'cancelled'] },
+          phase: { enum: ['loading', 'training', 'labelling'] },
+          epoch: { type: ['integer', 'null'] },
+          maxEpochs: { type: ['integer', 'null'] },
+          loss: { type: ['number', 'null'] },
+          validationLoss: { type: ['number', 'null'] },
+          validationAccuracy: { type: ['number', 'null'] },
+          head: { oneOf: [{ $ref: '#/components/schemas/Head' }, { type: 'null' }] },
+          error: { oneOf: [{ type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } }, { type: 'null' }] },
+        },
       },
       SearchResponse: {
         type: 'object',
@@ -146,9 +243,15 @@ export const openApiDocument = {
     },
     '/classify': {
       post: {
-        summary: 'ImageNet top-k classes',
-        requestBody: imageForm({ k: { type: 'integer', default: 5 } }),
-        responses: { 200: { description: 'classes', ...json({ type: 'object', properties: { width: { type: 'integer' }, height: { type: 'integer' }, predictions: { type: 'array', items: { $ref: '#/components/schemas/Prediction' } } } }) }, ...errors(400, 413, 415, 422) },
+        summary: "ImageNet top-k classes; with `catalog`, also that catalog's own classes (its active head) and their CAM box",
+        requestBody: imageForm({ k: { type: 'integer', default: 5 }, catalog: { type: 'string', description: 'a catalog with an active head' } }),
+        responses: {
+          200: {
+            description: 'classes',
+            ...json({ type: 'object', properties: { width: { type: 'integer' }, height: { type: 'integer' }, predictions: { type: 'array', items: { $ref: '#/components/schemas/Prediction' } }, head: { $ref: '#/components/schemas/HeadPredictions' } } }),
+          },
+          ...errors(400, 404, 413, 415, 422),
+        },
       },
     },
     '/localize': {
@@ -197,6 +300,65 @@ export const openApiDocument = {
         requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { files: { type: 'array', items: { type: 'string', format: 'binary' } } } } } } },
         responses: { 202: { description: 'queued', ...json({ $ref: '#/components/schemas/Job' }) }, ...errors(400, 401, 403, 413, 415) },
       },
+    },
+    '/catalogs/{slug}/fields': {
+      parameters: [slugParam],
+      get: { summary: "Metadata fields of the catalog's items that can be labels (admin)", security: admin, responses: { 200: { description: 'fields', ...json({ type: 'object', properties: { fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, items: { type: 'integer' }, values: { type: 'integer' } } } } } }) }, ...errors(401, 403, 404) } },
+    },
+    '/catalogs/{slug}/labels': {
+      parameters: [slugParam],
+      patch: {
+        summary: 'Set (or clear, with null) a metadata field — a label — of one or many items (admin); confirmed under an active head on that field',
+        security: admin,
+        requestBody: { required: true, ...json({ type: 'object', required: ['itemIds', 'field', 'value'], properties: { itemIds: { type: 'array', items: { type: 'integer' } }, field: { type: 'string' }, value: { type: ['string', 'null'] } } }) },
+        responses: { 200: { description: 'updated items', ...json({ type: 'object', properties: { updated: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, metadata: { type: 'object' } } } } } }) }, ...errors(400, 401, 403, 404, 422) },
+      },
+    },
+    '/catalogs/{slug}/heads': {
+      parameters: [slugParam],
+      get: {
+        summary: "The catalog's classifier heads, newest first, the active version and a running training",
+        responses: { 200: { description: 'heads', ...json({ type: 'object', properties: { heads: { type: 'array', items: ref('Head') }, active: { type: ['integer', 'null'] }, training: { oneOf: [ref('HeadTraining'), { type: 'null' }] } } }) }, ...errors(404) },
+      },
+      post: {
+        summary: "Train a head on the catalog's stored vectors, labels from a metadata field (admin); runs in the background",
+        security: admin,
+        requestBody: {
+          required: true,
+          ...json({
+            type: 'object',
+            required: ['field'],
+            properties: {
+              field: { type: 'string' },
+              seed: { type: 'integer', default: 1 },
+              hidden: { type: 'integer', default: 0, description: 'a hidden ReLU layer (0: softmax regression, which also gives CAM boxes)' },
+              maxEpochs: { type: 'integer', default: 100 },
+              validationSplit: { type: 'number', default: 0.2 },
+              minExamplesPerClass: { type: 'integer', default: 5 },
+              knnK: { type: 'integer', default: 10 },
+              activate: { type: 'boolean', default: true },
+            },
+          }),
+        },
+        responses: { 202: { description: 'training started: poll /catalogs/{slug}/heads/jobs/{id}', ...json(ref('HeadTraining')) }, ...errors(401, 403, 404, 409, 422) },
+      },
+    },
+    '/catalogs/{slug}/heads/jobs/{id}': {
+      parameters: [slugParam, { name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      get: { summary: 'A training’s progress (admin)', security: admin, responses: { 200: { description: 'progress', ...json(ref('HeadTraining')) }, ...errors(401, 403, 404) } },
+      delete: { summary: 'Cancel a training; nothing is stored (admin)', security: admin, responses: { 200: { description: 'cancelling', ...json(ref('HeadTraining')) }, ...errors(401, 403, 404) } },
+    },
+    '/catalogs/{slug}/heads/{version}': {
+      parameters: [slugParam, versionParam],
+      get: { summary: 'A head with its metrics next to the kNN baseline, settings and training curve', responses: { 200: { description: 'head', ...json(ref('HeadDetail')) }, ...errors(404) } },
+    },
+    '/catalogs/{slug}/heads/{version}/activate': {
+      parameters: [slugParam, versionParam],
+      post: { summary: 'Make this version the active head and relabel the items (admin)', security: admin, responses: { 200: { description: 'activated', ...json(ref('Head')) }, ...errors(401, 403, 404) } },
+    },
+    '/catalogs/{slug}/heads/{version}/confusion': {
+      parameters: [slugParam, versionParam, { name: 'format', in: 'query', schema: { enum: ['png', 'svg'], default: 'png' } }, { name: 'of', in: 'query', schema: { enum: ['head', 'knn'], default: 'head' } }],
+      get: { summary: 'The validation confusion matrix as an image (rows: true class, columns: predicted)', responses: { 200: { description: 'image/png or image/svg+xml' }, ...errors(400, 404) } },
     },
     '/items/{id}': {
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],

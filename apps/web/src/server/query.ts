@@ -28,6 +28,8 @@ export const searchOptionsSchema = z.object({
   cursor: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.string().regex(/^\d+$/, 'cursor must come from nextCursor').optional()),
   box: boxSchema,
   exact: z.preprocess((v) => v === true || v === 'true' || v === '1', z.boolean()).default(false),
+  /** Only items with this label under the catalog's active head (needs `catalog`). */
+  label: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).max(500).optional()),
 });
 
 export type SearchParams = z.infer<typeof searchOptionsSchema>;

@@ -2,7 +2,7 @@ import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { StoreContext } from '../context.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../context.ts';
 import { DuplicateItemError, FileAlreadyRecordedError, InvalidInputError, NotFoundError } from '../errors.ts';
-import type { HydratedItem, InsertItemInput, ItemRepository, NewItem } from '../types.ts';
+import type { HydratedItem, InsertItemInput, ItemRepository, JsonValue, NewItem } from '../types.ts';
 import * as v from '../validate.ts';
 import {
   appendRemoveEvents,
@@ -185,6 +185,31 @@ export function itemRepository(ctx: StoreContext): ItemRepository {
     async count(options = {}) {
       return ctx.run(() =>
         db.item.count({ where: options.catalogId === undefined ? {} : { catalogId: options.catalogId } }),
+      );
+    },
+
+    async setMetadataField(ids, field, value) {
+      const unique = [...new Set(ids.map((id) => v.int('id', id)))];
+      const key = v.text('field', field, { max: 200 });
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new InvalidInputError(`field ${JSON.stringify(key)} is not allowed`);
+      const encoded = value === null ? null : (v.jsonObject('value', { value }).value as JsonValue);
+      if (unique.length === 0) return [];
+      return ctx.run(() =>
+        ctx.write(
+          async (tx) => {
+            const out = [];
+            for (const part of chunks(unique)) {
+              for (const row of await tx.item.findMany({ where: { id: { in: part } }, orderBy: { id: 'asc' } })) {
+                const metadata = { ...toItem(row).metadata };
+                if (encoded === null) delete metadata[key];
+                else metadata[key] = encoded;
+                out.push(toItem(await tx.item.update({ where: { id: row.id }, data: { metadata: metadata as Prisma.InputJsonObject } })));
+              }
+            }
+            return out;
+          },
+          { sequenced: false },
+        ),
       );
     },
 

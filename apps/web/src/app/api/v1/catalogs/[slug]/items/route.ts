@@ -31,7 +31,14 @@ export const GET = handle(async (request: Request, { params }: Context) => {
     page.items.map((i) => i.id),
     { modelId: loupe.modelId },
   );
-  return Response.json({ items: hydrated.map((i) => itemJson(i, slug)), nextCursor: page.nextCursor });
+  // Under an active classifier head, each item also carries its label (predicted or confirmed).
+  const head = await loupe.store.heads.active(catalog.id);
+  const labels = head ? await loupe.store.labels.forItems(head.id, hydrated.map((i) => i.id)) : undefined;
+  const items = hydrated.map((i) => {
+    const l = labels?.get(i.id);
+    return { ...itemJson(i, slug), ...(labels ? { label: l ? { label: l.label, score: Number(l.score.toFixed(4)), source: l.source } : null } : {}) };
+  });
+  return Response.json({ items, nextCursor: page.nextCursor });
 });
 
 /**

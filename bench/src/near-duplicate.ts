@@ -1,0 +1,153 @@
+// 2. Near-duplicate retrieval on the committed real photos (tests/fixtures/photos): every photo is edited (crops,
+// rotations, mirror, brightness, heavy JPEG/WebP, downscaling, a combination), each edit is a query, and we measure
+// recall@1 of finding its original:
+//   A. "originals + Fashion-MNIST": the catalog is the 14 originals among the Fashion-MNIST catalog of section 1;
+//   B. "originals + other edits": the catalog is the 14 originals plus every edit of the OTHER photos — photo-like
+//      distractors, each a near-duplicate of some other original.
+// Loupe's own path: embedder.embed() on the encoded bytes, exact cosine search.
+//   npm run bench -- --quick|--full --only near-duplicate
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp, { type Sharp } from 'sharp';
+import { createEmbedder } from '@loupe/embedding';
+import { createExactIndex } from '@loupe/vector-index';
+import { readFashionMnist, stratifiedSubset } from '../datasets/fashion-mnist.ts';
+import { FMNIST_PER_CLASS, log, meanCi, median, modeFromArgs, REPO_ROOT, round, writeResult } from './common.ts';
+import { DIM, featuresFor, upscaleGray } from './features.ts';
+
+const started = performance.now();
+const mode = modeFromArgs();
+
+const photosDir = join(REPO_ROOT, 'tests', 'fixtures', 'photos');
+const photos = readdirSync(photosDir)
+  .filter((f) => f.endsWith('.jpg'))
+  .sort();
+
+interface Edit {
+  name: string;
+  description: string;
+  apply: (img: Sharp, meta: { width: number; height: number }) => Sharp;
+}
+const WHITE = { r: 255, g: 255, b: 255 };
+const region = (m: { width: number; height: number }, fx: number, fy: number, fw: number, fh: number) => ({
+  left: Math.round(m.width * fx),
+  top: Math.round(m.height * fy),
+  width: Math.round(m.width * fw),
+  height: Math.round(m.height * fh),
+});
+const EDITS: Edit[] = [
+  { name: 'crop-80-centre', description: 'central 80% × 80% crop', apply: (i, m) => i.extract(region(m, 0.1, 0.1, 0.8, 0.8)) },
+  { name: 'crop-60-corner', description: 'top-left 60% × 60% crop', apply: (i, m) => i.extract(region(m, 0, 0, 0.6, 0.6)) },
+  { name: 'rotate-10', description: 'rotated 10°, white corners', apply: (i) => i.rotate(10, { background: WHITE }) },
+  { name: 'rotate-90', description: 'rotated 90°', apply: (i) => i.rotate(90) },
+  { name: 'mirror', description: 'mirrored left–right', apply: (i) => i.flop() },
+  { name: 'brighter', description: 'brightness × 1.5', apply: (i) => i.modulate({ brightness: 1.5 }) },
+  { name: 'darker', description: 'brightness × 0.5', apply: (i) => i.modulate({ brightness: 0.5 }) },
+  { name: 'jpeg-q10', description: 'JPEG quality 10', apply: (i) => i.jpeg({ quality: 10 }) },
+  { name: 'webp-q5', description: 'WebP quality 5', apply: (i) => i.webp({ quality: 5 }) },
+  { name: 'resize-96', description: 'downscaled to 96 px wide', apply: (i) => i.resize({ width: 96 }) },
+  {
+    name: 'combined',
+    description: '85% crop + mirror + brightness × 1.2 + JPEG quality 30',
+    apply: (i, m) => i.extract(region(m, 0.05, 0.1, 0.85, 0.85)).flop().modulate({ brightness: 1.2 }).jpeg({ quality: 30 }),
+  },
+];
+
+async function edited(file: string, edit: Edit): Promise<Uint8Array> {
+  const bytes = readFileSync(file);
+  const meta = await sharp(bytes).metadata();
+  let img = edit.apply(sharp(bytes), { width: meta.width!, height: meta.height! });
+  // edits that do not encode themselves are written as high-quality JPEG (as a user would save them)
+  if (!/jpeg|webp/.test(edit.name) && edit.name !== 'combined') img = img.jpeg({ quality: 92 });
+  return new Uint8Array(await img.toBuffer());
+}
+
+log(`near-duplicates: ${photos.length} photos × ${EDITS.length} edits`);
+const embedder = await createEmbedder({ device: 'cpu', batchSize: 8 });
+const originals = await embedder.embed(photos.map((p) => join(photosDir, p)));
+const queries: Array<{ photo: number; edit: string; bytes: number; vector: Float32Array }> = [];
+for (let p = 0; p < photos.length; p++) {
+  const bytes = await Promise.all(EDITS.map((e) => edited(join(photosDir, photos[p]!), e)));
+  const vectors = await embedder.embed(bytes);
+  vectors.forEach((vector, e) => queries.push({ photo: p, edit: EDITS[e]!.name, bytes: bytes[e]!.length, vector }));
+}
+await embedder.dispose();
+
+// Distractors for protocol A: the Fashion-MNIST catalog of section 1 (same vectors as embed(); cached features).
+const train = readFashionMnist('train');
+const fmIds = stratifiedSubset(train, FMNIST_PER_CLASS[mode].train);
+const fm = await featuresFor('fmnist-train', fmIds, (id) => upscaleGray(train.image(id).gray, 28), { log, threads: 2, batch: 16 });
+
+interface Outcome {
+  photo: number;
+  edit: string;
+  rankOfOriginal: number;
+  cosineToOriginal: number;
+  top1IsOriginal: boolean;
+}
+function protocol(name: string, distractors: (q: (typeof queries)[number]) => Float32Array[]): { name: string; outcomes: Outcome[]; catalogSize: number } {
+  const outcomes: Outcome[] = [];
+  let catalogSize = 0;
+  // One index per distinct distractor set: A shares one, B has one per photo (the query's own edits are left out).
+  const cacheKey = new Map<string, ReturnType<typeof createExactIndex>>();
+  for (const q of queries) {
+    const set = distractors(q);
+    const key = name === 'A' ? 'A' : String(q.photo);
+    let index = cacheKey.get(key);
+    if (!index) {
+      index = createExactIndex({ dim: DIM, space: 'cosine', initialCapacity: originals.length + set.length });
+      originals.forEach((v, i) => index!.add(i, v));
+      set.forEach((v, i) => index!.add(originals.length + i, v));
+      cacheKey.set(key, index);
+      catalogSize = index.size;
+    }
+    const hits = index.search(q.vector, { k: index.size });
+    const rank = hits.findIndex((h) => h.id === q.photo) + 1;
+    outcomes.push({ photo: q.photo, edit: q.edit, rankOfOriginal: rank, cosineToOriginal: round(hits[rank - 1]!.score, 4), top1IsOriginal: rank === 1 });
+  }
+  for (const index of cacheKey.values()) index.close();
+  return { name, outcomes, catalogSize };
+}
+
+const fmVectors = fmIds.map((_, row) => fm.matrices.avg.subarray(row * DIM, (row + 1) * DIM));
+const A = protocol('A', () => fmVectors);
+const B = protocol('B', (q) => queries.filter((o) => o.photo !== q.photo).map((o) => o.vector));
+
+function summary(p: { name: string; outcomes: Outcome[]; catalogSize: number }) {
+  const perEdit = EDITS.map((e) => {
+    const os = p.outcomes.filter((o) => o.edit === e.name);
+    return {
+      edit: e.name,
+      description: e.description,
+      recallAt1: round(os.filter((o) => o.top1IsOriginal).length / os.length, 4),
+      medianCosineToOriginal: round(median(os.map((o) => o.cosineToOriginal)), 4),
+      worstRank: Math.max(...os.map((o) => o.rankOfOriginal)),
+    };
+  });
+  return {
+    protocol: p.name,
+    catalogSize: p.catalogSize,
+    queries: p.outcomes.length,
+    recallAt1: meanCi(p.outcomes.map((o) => (o.top1IsOriginal ? 1 : 0))),
+    recallAt5: round(p.outcomes.filter((o) => o.rankOfOriginal <= 5).length / p.outcomes.length, 4),
+    medianRank: median(p.outcomes.map((o) => o.rankOfOriginal)),
+    perEdit,
+    misses: p.outcomes.filter((o) => !o.top1IsOriginal).map((o) => ({ photo: photos[o.photo], edit: o.edit, rank: o.rankOfOriginal, cosine: o.cosineToOriginal })),
+  };
+}
+const results = {
+  photos,
+  edits: EDITS.map((e) => ({ name: e.name, description: e.description })),
+  A: { description: `the ${photos.length} originals + ${fmIds.length} Fashion-MNIST training images`, ...summary(A) },
+  B: { description: `the ${photos.length} originals + every edit of the other ${photos.length - 1} photos`, ...summary(B) },
+};
+for (const p of [results.A, results.B]) {
+  log(`protocol ${p.protocol} (${p.description}; ${p.catalogSize} items): recall@1 ${p.recallAt1.mean.toFixed(4)} ± ${p.recallAt1.ci95}, recall@5 ${p.recallAt5}`);
+  log(`  ${p.perEdit.map((e) => `${e.edit} ${e.recallAt1}`).join(', ')}`);
+}
+const path = writeResult(mode, 'near-duplicate', {
+  settings: { photos: photos.length, edits: EDITS.length, fashionMnistDistractors: fmIds.length, search: 'exact cosine', embed: 'embedder.embed() on encoded bytes, batch 8' },
+  wallSeconds: round((performance.now() - started) / 1000),
+  results,
+});
+log(`wrote ${path}`);
