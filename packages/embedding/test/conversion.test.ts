@@ -55,7 +55,7 @@ describe('TF.js → ONNX conversion', () => {
     await fp16?.release();
   });
 
-  it('matches the original TF.js model within 1e-4 in probability on real photos', { timeout: 600_000 }, async () => {
+  it('matches the original TF.js model within 1e-4 in probability on real photos', { timeout: 600_000 }, async (t) => {
     const reference = await loadTfjsModel();
     for (const photo of REFERENCE_PHOTOS) {
       const { pixels } = await decodeImage(join(PHOTOS, photo), 224);
@@ -65,6 +65,7 @@ describe('TF.js → ONNX conversion', () => {
       tf.dispose([x, y]);
       const actual = await onnxProbabilities(fp32, pixels);
       const diff = maxAbsDiff(expected, actual);
+      t.diagnostic(`${photo}: max |p_tfjs − p_onnx| = ${diff.toExponential(2)}, top-1 ${argmax(actual)}`);
       assert.ok(diff < 1e-4, `${photo}: max |p_tfjs − p_onnx| = ${diff}`);
       assert.equal(argmax(actual), argmax(expected), `${photo}: top-1 differs`);
     }
