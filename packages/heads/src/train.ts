@@ -50,10 +50,10 @@ export function resolveSettings(options: TrainOptions): TrainingSettings {
     validationSplit: options.validationSplit ?? 0.2,
     minExamplesPerClass: options.minExamplesPerClass ?? 5,
     classWeighting: options.classWeighting ?? 'balanced',
-    maxEpochs: options.maxEpochs ?? 100,
+    maxEpochs: options.maxEpochs ?? 200,
     patience: options.patience ?? 6,
     batchSize: options.batchSize ?? 64,
-    learningRate: options.learningRate ?? 1e-3,
+    learningRate: options.learningRate ?? 3e-4,
     weightDecay: options.weightDecay ?? 1e-4,
     knnK: options.knn === false ? null : (options.knn?.k ?? 10),
   };

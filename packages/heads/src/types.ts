@@ -27,13 +27,13 @@ export interface TrainOptions {
   minExamplesPerClass?: number;
   /** 'balanced' (default) weights each class by N / (classes · count), so rare classes count as much as common ones. */
   classWeighting?: 'balanced' | 'none';
-  /** Most epochs (default 100); early stopping on the validation loss usually stops sooner. */
+  /** Most epochs (default 200); early stopping on the validation loss usually stops sooner. */
   maxEpochs?: number;
   /** Epochs without a better validation loss before stopping (default 6); the best epoch's weights are kept. */
   patience?: number;
   /** Mini-batch size (default 64). */
   batchSize?: number;
-  /** Adam's step size (default 1e-3). */
+  /** Adam's step size (default 3e-4: chosen on Fashion-MNIST's validation split; 1e-3 stopped too early at 20k examples). */
   learningRate?: number;
   /** L2 penalty on the weights (default 1e-4). */
   weightDecay?: number;

@@ -332,7 +332,7 @@ export const openApiDocument = {
               field: { type: 'string' },
               seed: { type: 'integer', default: 1 },
               hidden: { type: 'integer', default: 0, description: 'a hidden ReLU layer (0: softmax regression, which also gives CAM boxes)' },
-              maxEpochs: { type: 'integer', default: 100 },
+              maxEpochs: { type: 'integer', default: 200 },
               validationSplit: { type: 'number', default: 0.2 },
               minExamplesPerClass: { type: 'integer', default: 5 },
               knnK: { type: 'integer', default: 10 },
