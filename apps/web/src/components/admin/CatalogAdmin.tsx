@@ -70,6 +70,9 @@ export function CatalogAdmin({ slug }: { slug: string }) {
             {catalog.items} item{catalog.items === 1 ? '' : 's'}
           </span>
         ) : null}
+        <Link href={`/admin/catalogs/${encodeURIComponent(slug)}/heads`} data-testid="heads-link">
+          Train this catalog’s own classifier
+        </Link>
       </div>
 
       <section className="panel" aria-labelledby="upload-heading">
