@@ -1,123 +1,16 @@
 // The browser side of the REST API: plain fetch, the JSON shapes the pages use, and errors that keep the server's
 // `{ "error": { "code", "message" } }`.
 
-export interface Prediction {
-  classId: number;
-  label: string;
-  score: number;
-}
+// The response shapes are the typed client's (one definition for the server's tests, scripts and these pages).
+import type { ApiKeyInfo, Job as JobSummary, JobDetail, LocalizeResponse, SearchOptions } from '@loupe/client';
 
-export interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-  classId?: number;
-  label: string;
-  score: number;
-}
+export type { Box, Catalog, Item, JobStatus, Prediction, QueryAnalysis, SearchResponse, SearchResult, Stats } from '@loupe/client';
 
-export interface Rect {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-export interface QueryAnalysis {
-  width: number;
-  height: number;
-  predictions: Prediction[];
-  boxes: Box[];
-}
-
-export interface SearchResult {
-  id: number;
-  score: number;
-  title: string;
-  catalog: string;
-  thumbnailUrl: string;
-  topClass: string | null;
-}
-
-export interface SearchResponse {
-  query: QueryAnalysis | null;
-  results: SearchResult[];
-  nextCursor: string | null;
-  tookMs?: number;
-}
-
-export interface Item {
-  id: number;
-  catalog: string;
-  externalId: string | null;
-  title: string;
-  metadata: Record<string, unknown> | null;
-  width: number;
-  height: number;
-  mimeType: string;
-  sizeBytes: number;
-  sourceName: string | null;
-  createdAt: string;
-  predictions: Prediction[];
-  boxes: Box[];
-  thumbnailUrl: string;
-  imageUrl: string;
-}
-
-export interface Catalog {
-  id: number;
-  slug: string;
-  name: string;
-  items: number;
-  createdAt: string;
-}
-
-export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-
-export interface Job {
-  id: number;
-  catalog: string;
-  status: JobStatus;
-  total: number;
-  done: number;
-  added: number;
-  duplicates: number;
-  failed: number;
-  ratePerSecond: number;
-  etaSeconds: number | null;
-  error: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  failures?: Array<{ file: string; reason: string | null }>;
-}
-
-export interface Stats {
-  catalogs: number;
-  items: number;
-  indexed: number;
-  model: string;
-  provider: string;
-  database: string;
-  sequence?: number;
-  skippedProviders?: Array<{ provider: string; reason: string }>;
-  memoryMB?: number;
-}
-
-export interface ApiKey {
-  id: number;
-  name: string;
-  prefix: string;
-  scope: 'read' | 'admin';
-  createdAt: string;
-  lastUsedAt: string | null;
-  revoked: boolean;
-}
-
-export interface Localization extends QueryAnalysis {
-  heatmap: { width: number; height: number; classId: number; png: string } | null;
-}
+export type Rect = NonNullable<SearchOptions['box']>;
+/** A job as listed (no failures) or fetched one by one (with its per-file failures). */
+export type Job = JobSummary & Partial<Pick<JobDetail, 'failures'>>;
+export type ApiKey = ApiKeyInfo;
+export type Localization = LocalizeResponse;
 
 export class ApiError extends Error {
   constructor(

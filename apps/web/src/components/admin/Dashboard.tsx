@@ -64,7 +64,7 @@ export function Dashboard() {
             <Stat label="Items" value={stats.items.toLocaleString()} />
             <Stat label="Indexed vectors" value={stats.indexed.toLocaleString()} testId="stat-indexed" />
             <Stat label="Catalogs" value={stats.catalogs.toLocaleString()} />
-            <Stat label="Execution provider" value={stats.provider.toUpperCase()} testId="stat-provider" />
+            <Stat label="Execution provider" value={(stats.provider ?? 'not loaded').toUpperCase()} testId="stat-provider" />
             <Stat label="Model" value={stats.model} testId="stat-model" wide />
             <Stat label="Database" value={stats.database} />
             {stats.memoryMB !== undefined ? <Stat label="Server memory" value={`${stats.memoryMB} MB`} /> : null}
