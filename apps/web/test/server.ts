@@ -28,13 +28,14 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
+// LOUPE_DEVICE auto, as users run it: the provider probing must work inside the Next.js bundle too.
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = env.LOUPE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'loupe-web-'));
   const nextBin = createRequire(join(WEB_DIR, 'package.json')).resolve('next/dist/bin/next');
   const child = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: WEB_DIR,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', LOUPE_DEVICE: 'cpu', LOUPE_LOG_LEVEL: 'warn', DATABASE_URL: '', ...env, LOUPE_DATA_DIR: dataDir },
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', LOUPE_DEVICE: 'auto', LOUPE_LOG_LEVEL: 'warn', DATABASE_URL: '', ...env, LOUPE_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

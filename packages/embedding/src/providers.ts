@@ -36,7 +36,10 @@ export const DISABLE_CPU_FALLBACK = 'session.disable_cpu_ep_fallback';
 
 /** Folder holding onnxruntime-node's native binding; CUDA needs its provider libraries to sit beside it. */
 export function onnxRuntimeBinaryDir(): string {
-  const entry = createRequire(import.meta.url).resolve('onnxruntime-node');
+  // Node's own resolver, fetched at run time: a bundler (the Next.js app) rewrites a static
+  // `createRequire(…).resolve(…)` into its module id, which is no path.
+  const runtime = process.getBuiltinModule?.('node:module') as { createRequire: typeof createRequire } | undefined;
+  const entry = (runtime?.createRequire ?? createRequire)(import.meta.url).resolve('onnxruntime-node');
   return join(dirname(entry), '..', 'bin', 'napi-v6', process.platform, process.arch);
 }
 
