@@ -84,6 +84,10 @@ describe('REST API v1: classifier heads', () => {
     await expectError(admin.heads.train('zoo', { field: '' }), 422, 'VALIDATION_FAILED');
     await expectError(anonymous.classify(held.bird!, { catalog: 'zoo' }), 404, 'NOT_FOUND');
     assert.deepEqual((await anonymous.heads.list('zoo')).heads, []);
+    // Without an active head, items carry no label at all (not even null).
+    const [first] = (await anonymous.items.list('zoo', { limit: 1 })).items;
+    assert.equal('label' in first!, false);
+    assert.equal('label' in (await anonymous.items.get(first!.id)), false);
   });
 
   it('trains in the background (202) with progress to poll, then shows metrics, kNN baseline and the confusion image', async () => {
@@ -126,6 +130,8 @@ describe('REST API v1: classifier heads', () => {
     assert.equal(search.query!.head!.predictions[0]!.label, 'fruit');
     assert.equal(search.results[0]!.label!.label, 'fruit');
     assert.equal(search.results[0]!.label!.source, 'confirmed');
+    // One item (the item page) carries the same label as in search results and lists.
+    assert.deepEqual((await anonymous.items.get(search.results[0]!.id)).label, search.results[0]!.label);
     const filtered = await anonymous.search(held.fruit!, { catalog: 'zoo', k: 50, label: 'cat' });
     assert.equal(filtered.results.length, 6);
     assert.ok(filtered.results.every((r) => r.label!.label === 'cat'));

@@ -1,11 +1,14 @@
 'use client';
 // An image with its boxes drawn over it (an SVG whose viewBox is the image's own pixel grid, so boxes in original
 // pixels land in the right place at any displayed size), an optional heatmap overlay, and — when `onCrop` is given —
-// a rectangle the user drags to search a region.
+// a rectangle the user drags to search a region. ImageNet boxes are solid with their label on top; a catalog head's
+// box is dashed, in its own colour, with its label at the bottom.
 import { useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Box, Rect } from '../lib/api';
 
 const COLORS = ['#ff3d71', '#00d68f', '#ffaa00', '#3d8bff', '#b66dff'];
+/** The colour of a catalog head's box (dashed, so that it differs from the ImageNet boxes in more than colour). */
+export const HEAD_BOX_COLOR = '#22d3ee';
 
 interface Props {
   src: string;
@@ -14,6 +17,9 @@ interface Props {
   width?: number;
   height?: number;
   boxes?: Box[];
+  /** A catalog head's CAM box for its top class, and what its label starts with (the catalog's name). */
+  headBox?: Box | null;
+  headBoxPrefix?: string;
   heatmap?: string | null;
   crop?: Rect | null;
   onCrop?: (rect: Rect) => void;
@@ -28,6 +34,8 @@ export function AnnotatedImage({
   width,
   height,
   boxes = [],
+  headBox,
+  headBoxPrefix,
   heatmap,
   crop,
   onCrop,
@@ -75,7 +83,7 @@ export function AnnotatedImage({
           viewBox={`0 0 ${w} ${h}`}
           preserveAspectRatio="none"
           role="img"
-          aria-label={boxes.length ? `Boxes: ${boxes.map((b) => b.label).join(', ')}` : 'No boxes'}
+          aria-label={describeBoxes(boxes, headBox, headBoxPrefix)}
           data-testid="query-overlay"
           onPointerDown={(event) => {
             if (!canDraw(event) || event.button !== 0) return;
@@ -103,48 +111,26 @@ export function AnnotatedImage({
             setDraft(null);
           }}
         >
-          {boxes.map((b, i) => {
-            const color = COLORS[i % COLORS.length];
-            const label = `${b.label} ${(b.score * 100).toFixed(0)}%`;
-            const above = b.y0 > font * 1.5;
-            // The label's width is estimated (SVG text cannot be measured before it renders); textLength makes the
-            // text fit that width exactly, whatever the font.
-            const textWidth = label.length * font * 0.6;
-            const top = above ? b.y0 - font * 1.4 : b.y0;
-            return (
-              <g key={`${i}-${b.x0}-${b.y0}`} data-testid="box">
-                <rect
-                  x={b.x0}
-                  y={b.y0}
-                  width={b.x1 - b.x0}
-                  height={b.y1 - b.y0}
-                  fill="none"
-                  stroke={color}
-                  strokeWidth={3}
-                  vectorEffect="non-scaling-stroke"
-                />
-                <rect
-                  x={b.x0}
-                  y={top}
-                  width={textWidth + font * 0.6}
-                  height={font * 1.4}
-                  fill={color}
-                  rx={font * 0.2}
-                />
-                <text
-                  x={b.x0 + font * 0.3}
-                  y={top + font * 1.05}
-                  fontSize={font}
-                  fill="#000"
-                  fontWeight={600}
-                  textLength={textWidth}
-                  lengthAdjust="spacingAndGlyphs"
-                >
-                  {label}
-                </text>
-              </g>
-            );
-          })}
+          {boxes.map((b, i) => (
+            <BoxShape
+              key={`${i}-${b.x0}-${b.y0}`}
+              box={b}
+              color={COLORS[i % COLORS.length]!}
+              font={font}
+              testId="box"
+            />
+          ))}
+          {headBox ? (
+            <BoxShape
+              box={headBox}
+              color={HEAD_BOX_COLOR}
+              font={font}
+              testId="head-box"
+              prefix={headBoxPrefix}
+              dashed
+              labelAtBottom={h}
+            />
+          ) : null}
           {shown ? (
             <rect
               data-testid="crop-rect"
@@ -162,5 +148,88 @@ export function AnnotatedImage({
         </svg>
       ) : null}
     </div>
+  );
+}
+
+function describeBoxes(boxes: Box[], headBox: Box | null | undefined, prefix: string | undefined): string {
+  const parts = boxes.length ? [`Boxes: ${boxes.map((b) => b.label).join(', ')}`] : [];
+  if (headBox) parts.push(`${prefix ? `${prefix} box` : 'Catalog box'}: ${headBox.label}`);
+  return parts.length ? parts.join('; ') : 'No boxes';
+}
+
+/**
+ * One box: its outline and a label tag. The tag sits above the box (inside it when there is no room), or — with
+ * `labelAtBottom` (the image's height) — below it (inside when there is no room), so that two boxes over the same
+ * object keep both labels readable.
+ */
+function BoxShape({
+  box: b,
+  color,
+  font,
+  testId,
+  prefix,
+  dashed = false,
+  labelAtBottom,
+}: {
+  box: Box;
+  color: string;
+  font: number;
+  testId: string;
+  prefix?: string;
+  dashed?: boolean;
+  labelAtBottom?: number;
+}) {
+  const label = `${prefix ? `${prefix}: ` : ''}${b.label} ${(b.score * 100).toFixed(0)}%`;
+  const tag = font * 1.4;
+  const top =
+    labelAtBottom !== undefined
+      ? b.y1 + tag <= labelAtBottom
+        ? b.y1
+        : b.y1 - tag
+      : b.y0 > font * 1.5
+        ? b.y0 - tag
+        : b.y0;
+  // The label's width is estimated (SVG text cannot be measured before it renders); textLength makes the text fit
+  // that width exactly, whatever the font.
+  const textWidth = label.length * font * 0.6;
+  return (
+    <g data-testid={testId} data-label={b.label}>
+      {dashed ? (
+        <rect
+          x={b.x0}
+          y={b.y0}
+          width={b.x1 - b.x0}
+          height={b.y1 - b.y0}
+          fill="none"
+          stroke="#000"
+          strokeOpacity={0.55}
+          strokeWidth={5}
+          vectorEffect="non-scaling-stroke"
+        />
+      ) : null}
+      <rect
+        x={b.x0}
+        y={b.y0}
+        width={b.x1 - b.x0}
+        height={b.y1 - b.y0}
+        fill="none"
+        stroke={color}
+        strokeWidth={3}
+        strokeDasharray={dashed ? '10 6' : undefined}
+        vectorEffect="non-scaling-stroke"
+      />
+      <rect x={b.x0} y={top} width={textWidth + font * 0.6} height={tag} fill={color} rx={dashed ? 0 : font * 0.2} />
+      <text
+        x={b.x0 + font * 0.3}
+        y={top + font * 1.05}
+        fontSize={font}
+        fill="#000"
+        fontWeight={600}
+        textLength={textWidth}
+        lengthAdjust="spacingAndGlyphs"
+      >
+        {label}
+      </text>
+    </g>
   );
 }

@@ -2,9 +2,10 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { api, formatBytes, type Item, type SearchResponse } from '../lib/api';
+import { api, formatBytes, formatProbability, type Head, type Item, type SearchResponse } from '../lib/api';
 import { AnnotatedImage } from './AnnotatedImage';
 import { ErrorNotice } from './ErrorNotice';
+import { LabelChip } from './LabelChip';
 import { Predictions } from './Predictions';
 import { ResultsGrid } from './ResultsGrid';
 
@@ -14,6 +15,8 @@ export function ItemView({ id }: { id: string }) {
   const [similar, setSimilar] = useState<SearchResponse | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [similarError, setSimilarError] = useState<unknown>(null);
+  /** The active head of the item's catalog (its field and version), when the item carries a label. */
+  const [head, setHead] = useState<Head | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -21,6 +24,7 @@ export function ItemView({ id }: { id: string }) {
     setSimilar(null);
     setError(null);
     setSimilarError(null);
+    setHead(null);
     let loaded = false;
     api<Item>(`/api/v1/items/${encodeURIComponent(id)}`)
       .then((i) => {
@@ -28,6 +32,10 @@ export function ItemView({ id }: { id: string }) {
         loaded = true;
         setItem(i);
         document.title = `${i.title} · Loupe`;
+        if (i.label !== undefined)
+          api<{ heads: Head[] }>(`/api/v1/catalogs/${encodeURIComponent(i.catalog)}/heads`)
+            .then(({ heads }) => !cancelled && setHead(heads.find((h) => h.active) ?? null))
+            .catch(() => undefined);
         return api<SearchResponse>('/api/v1/search', { method: 'POST', json: { itemId: i.id, k: 12 } }).then(
           (s) => !cancelled && setSimilar(s),
         );
@@ -106,6 +114,22 @@ export function ItemView({ id }: { id: string }) {
               </div>
             ))}
           </dl>
+          {item.label !== undefined ? (
+            <>
+              <h2>Label</h2>
+              <p data-testid="item-label">
+                {head ? <span className="muted">{head.field}: </span> : null}
+                <LabelChip label={item.label} field={head?.field} testId="item-label-chip" />
+              </p>
+              <p className="hint" data-testid="item-label-detail">
+                {item.label === null
+                  ? `No label yet under the catalog’s classifier head${head ? ` (v${head.version})` : ''}.`
+                  : item.label.source === 'confirmed'
+                    ? `Confirmed: the item’s own ${head ? `“${head.field}”` : 'value'}, not a guess of the catalog’s classifier head${head ? ` (v${head.version})` : ''}.`
+                    : `Predicted by the catalog’s classifier head${head ? ` v${head.version}` : ''} with probability ${formatProbability(item.label.score)}: the item has no ${head ? `“${head.field}”` : 'value'} of its own.`}
+              </p>
+            </>
+          ) : null}
           <h2>Predictions</h2>
           <Predictions predictions={item.predictions} />
           {item.boxes.length ? (

@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { formatScore, type SearchResult } from '../lib/api';
+import { LabelChip } from './LabelChip';
 
 interface Props {
   results: SearchResult[];
@@ -8,9 +9,11 @@ interface Props {
   label?: string;
   /** Scores mean nothing for a plain list of items (no query). */
   showScores?: boolean;
+  /** The label field of the catalog head whose labels the results carry (for the labels' tooltip). */
+  labelField?: string;
 }
 
-export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showScores = true }: Props) {
+export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showScores = true, labelField }: Props) {
   return (
     <ol className="results" aria-label={label} data-testid="results">
       {results.map((r, i) => (
@@ -40,6 +43,7 @@ export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showSc
               <span className="tag">{r.catalog}</span>
               {r.topClass ? <span className="muted">{r.topClass}</span> : null}
             </div>
+            {r.label !== undefined ? <LabelChip label={r.label} field={labelField} testId="result-label" /> : null}
             {onMoreLikeThis ? (
               <button
                 type="button"

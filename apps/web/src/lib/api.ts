@@ -4,7 +4,20 @@
 // The response shapes are the typed client's (one definition for the server's tests, scripts and these pages).
 import type { ApiKeyInfo, Job as JobSummary, JobDetail, LocalizeResponse, SearchOptions } from '@loupe/client';
 
-export type { Box, Catalog, Item, JobStatus, Prediction, QueryAnalysis, SearchResponse, SearchResult, Stats } from '@loupe/client';
+export type {
+  Box,
+  Catalog,
+  Head,
+  HeadPredictions,
+  Item,
+  ItemLabel,
+  JobStatus,
+  Prediction,
+  QueryAnalysis,
+  SearchResponse,
+  SearchResult,
+  Stats,
+} from '@loupe/client';
 
 export type Rect = NonNullable<SearchOptions['box']>;
 /** A job as listed (no failures) or fetched one by one (with its per-file failures). */
@@ -93,6 +106,13 @@ export function errorMessage(error: unknown): string {
 
 export const formatScore = (score: number) => score.toFixed(3);
 export const formatPercent = (p: number) => `${(p * 100).toFixed(1)}%`;
+
+/** A head's probability for its guess, rounded down (a guess never reads 100%): "99.9%". */
+export const formatProbability = (p: number) => `${(Math.floor(p * 1000) / 10).toFixed(1)}%`;
+
+/** An item's label in a few words: "confirmed", or "predicted 93%" (the head's probability, rounded down). */
+export const labelSourceText = (l: { source: 'predicted' | 'confirmed'; score: number }) =>
+  l.source === 'confirmed' ? 'confirmed' : `predicted ${Math.floor(l.score * 100)}%`;
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

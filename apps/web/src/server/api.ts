@@ -12,6 +12,9 @@ export const boxJson = (b: Box) => ({ x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1, cl
 export const thumbnailUrl = (id: number) => `/api/v1/items/${id}/thumbnail`;
 export const imageUrl = (id: number) => `/api/v1/items/${id}/image`;
 
+/** An item's label under its catalog's active head (predicted by the head, or confirmed: its own field value). */
+export const itemLabelJson = (l: { label: string; score: number; source: 'predicted' | 'confirmed' }) => ({ label: l.label, score: round(l.score), source: l.source });
+
 export function resultJson(r: SearchResult) {
   return {
     id: r.id,
@@ -21,7 +24,7 @@ export function resultJson(r: SearchResult) {
     thumbnailUrl: thumbnailUrl(r.id),
     topClass: r.item.predictions[0]?.label ?? null,
     // The item's label under the searched catalog's active head (only when one catalog with a head was searched).
-    ...(r.label !== undefined ? { label: r.label ? { label: r.label.label, score: round(r.label.score), source: r.label.source } : null } : {}),
+    ...(r.label !== undefined ? { label: r.label ? itemLabelJson(r.label) : null } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { itemJson } from '../../../../../server/api';
+import { itemJson, itemLabelJson } from '../../../../../server/api';
 import { requireAdmin } from '../../../../../server/auth';
 import { handle, notFound } from '../../../../../server/errors';
 import { getLoupe } from '../../../../../server/loupe';
@@ -9,14 +9,16 @@ type Context = { params: Promise<{ id: string }> };
 
 const itemId = async (params: Context['params']) => z.coerce.number().int().positive().parse((await params).id);
 
-/** An item with its metadata, predictions and box. */
+/** An item with its metadata, predictions and box; under its catalog's active head, also its label. */
 export const GET = handle(async (_request: Request, { params }: Context) => {
   const id = await itemId(params);
   const loupe = await getLoupe();
   const [item] = await loupe.store.items.getByIds([id], { modelId: loupe.modelId });
   if (!item) throw notFound(`no item ${id}`);
   const catalog = await loupe.store.catalogs.getById(item.catalogId);
-  return Response.json(itemJson(item, catalog?.slug ?? ''));
+  const head = await loupe.store.heads.active(item.catalogId);
+  const label = head ? ((await loupe.store.labels.forItems(head.id, [id])).get(id) ?? null) : undefined;
+  return Response.json({ ...itemJson(item, catalog?.slug ?? ''), ...(label !== undefined ? { label: label ? itemLabelJson(label) : null } : {}) });
 });
 
 /** Deletes an item (admin); the index follows. */

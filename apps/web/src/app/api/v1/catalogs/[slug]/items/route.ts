@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { itemJson, jobJson } from '../../../../../../server/api';
+import { itemJson, itemLabelJson, jobJson } from '../../../../../../server/api';
 import { requireAdmin } from '../../../../../../server/auth';
 import { env } from '../../../../../../server/env';
 import { badRequest, handle, notFound } from '../../../../../../server/errors';
@@ -36,7 +36,7 @@ export const GET = handle(async (request: Request, { params }: Context) => {
   const labels = head ? await loupe.store.labels.forItems(head.id, hydrated.map((i) => i.id)) : undefined;
   const items = hydrated.map((i) => {
     const l = labels?.get(i.id);
-    return { ...itemJson(i, slug), ...(labels ? { label: l ? { label: l.label, score: Number(l.score.toFixed(4)), source: l.source } : null } : {}) };
+    return { ...itemJson(i, slug), ...(labels ? { label: l ? itemLabelJson(l) : null } : {}) };
   });
   return Response.json({ items, nextCursor: page.nextCursor });
 });
