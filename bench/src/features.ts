@@ -5,18 +5,17 @@
 //   cam — the feature map pooled with weights relu(CAM of the top-1 ImageNet class), normalised to sum 1 (the class
 //         activation map Loupe already computes for boxes, used as a spatial attention).
 // Vectors are cached per model and image under .cache/bench/features, so a rerun only embeds what is new.
-// `checkParity` proves the `avg` vector equals what `embedder.embed()` returns for the same picture.
+// `checkParity` proves the `avg` and `gem` vectors equal what `embedder.embed()` returns for the same picture.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { createEmbedder, defaultModelDir, INPUT_SIZE, MODEL_FILES, type ModelManifest, type RawImage } from '@loupe/embedding';
+import { createEmbedder, defaultModelDir, INPUT_SIZE, MODEL_FILES, poolFeatureMap, type ModelManifest, type RawImage } from '@loupe/embedding';
 import { CACHE_DIR } from './common.ts';
 
 export const DIM = 2048;
 export const POOLINGS = ['avg', 'gem', 'cam'] as const;
 export type Pooling = (typeof POOLINGS)[number];
-const GEM_P = 3;
 
 export interface Extractor {
   modelKey: string;
@@ -66,12 +65,7 @@ export async function openExtractor(options: { threads?: number; modelDir?: stri
       for (let b = 0; b < n; b++) {
         const avg = l2normalize(features.slice(b * DIM, (b + 1) * DIM));
         const base = b * DIM * hw;
-        const gem = new Float32Array(DIM);
-        for (let c = 0; c < DIM; c++) {
-          let s = 0;
-          for (let x = 0; x < hw; x++) s += Math.max(0, map[base + c * hw + x]!) ** GEM_P;
-          gem[c] = (s / hw) ** (1 / GEM_P);
-        }
+        const gem = poolFeatureMap({ data: map.subarray(base, base + DIM * hw), channels: DIM, height: h, width: w }, 'gem');
         // CAM of the top-1 class.
         let top = 0;
         for (let k = 1; k < classes; k++) if (probs[b * classes + k]! > probs[b * classes + top]!) top = k;
@@ -221,9 +215,9 @@ export async function featuresFor(
   return { matrices, computed: missing.length, seconds, modelKey: extractor.modelKey };
 }
 
-/** Minimum cosine between our `avg` vectors and Loupe's `embedder.embed()` on the same raw pictures. */
-export async function checkParity(raws: RawImage[], ours: Float32Array[]): Promise<number> {
-  const embedder = await createEmbedder({ device: 'cpu', batchSize: raws.length });
+/** Minimum cosine between our vectors of a pooling ('avg' or 'gem') and Loupe's `embedder.embed()` with that pooling. */
+export async function checkParity(raws: RawImage[], ours: Float32Array[], pooling: 'avg' | 'gem'): Promise<number> {
+  const embedder = await createEmbedder({ device: 'cpu', batchSize: raws.length, pooling });
   try {
     const theirs = await embedder.embed(raws);
     let min = 1;

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { createEmbedder } from '@loupe/embedding';
+import { createEmbedder, DEFAULT_POOLING, POOLINGS, type Pooling } from '@loupe/embedding';
 import { createExactIndex } from '@loupe/vector-index';
 import { readFashionMnist, stratifiedSubset } from '../datasets/fashion-mnist.ts';
 import { FMNIST_PER_CLASS, log, meanCi, median, modeFromArgs, REPO_ROOT, round, writeResult } from './common.ts';
@@ -63,20 +63,26 @@ async function edited(file: string, edit: Edit): Promise<Uint8Array> {
 }
 
 log(`near-duplicates: ${photos.length} photos × ${EDITS.length} edits`);
-const embedder = await createEmbedder({ device: 'cpu', batchSize: 8 });
-const originals = await embedder.embed(photos.map((p) => join(photosDir, p)));
-const queries: Array<{ photo: number; edit: string; bytes: number; vector: Float32Array }> = [];
-for (let p = 0; p < photos.length; p++) {
-  const bytes = await Promise.all(EDITS.map((e) => edited(join(photosDir, photos[p]!), e)));
-  const vectors = await embedder.embed(bytes);
-  vectors.forEach((vector, e) => queries.push({ photo: p, edit: EDITS[e]!.name, bytes: bytes[e]!.length, vector }));
-}
-await embedder.dispose();
+const editedBytes: Uint8Array[][] = [];
+for (const p of photos) editedBytes.push(await Promise.all(EDITS.map((e) => edited(join(photosDir, p), e))));
 
 // Distractors for protocol A: the Fashion-MNIST catalog of section 1 (same vectors as embed(); cached features).
 const train = readFashionMnist('train');
 const fmIds = stratifiedSubset(train, FMNIST_PER_CLASS[mode].train);
 const fm = await featuresFor('fmnist-train', fmIds, (id) => upscaleGray(train.image(id).gray, 28), { log, threads: 2, batch: 16 });
+
+/** Originals and edited queries embedded by Loupe's embedder with one pooling. */
+async function embedAll(pooling: Pooling) {
+  const embedder = await createEmbedder({ device: 'cpu', batchSize: 8, pooling });
+  const originals = await embedder.embed(photos.map((p) => join(photosDir, p)));
+  const queries: Array<{ photo: number; edit: string; bytes: number; vector: Float32Array }> = [];
+  for (let p = 0; p < photos.length; p++) {
+    const vectors = await embedder.embed(editedBytes[p]!);
+    vectors.forEach((vector, e) => queries.push({ photo: p, edit: EDITS[e]!.name, bytes: editedBytes[p]![e]!.length, vector }));
+  }
+  await embedder.dispose();
+  return { originals, queries };
+}
 
 interface Outcome {
   photo: number;
@@ -85,7 +91,11 @@ interface Outcome {
   cosineToOriginal: number;
   top1IsOriginal: boolean;
 }
-function protocol(name: string, distractors: (q: (typeof queries)[number]) => Float32Array[]): { name: string; outcomes: Outcome[]; catalogSize: number } {
+function protocol(
+  name: string,
+  { originals, queries }: Awaited<ReturnType<typeof embedAll>>,
+  distractors: (q: Awaited<ReturnType<typeof embedAll>>['queries'][number]) => Float32Array[],
+): { name: string; outcomes: Outcome[]; catalogSize: number } {
   const outcomes: Outcome[] = [];
   let catalogSize = 0;
   // One index per distinct distractor set: A shares one, B has one per photo (the query's own edits are left out).
@@ -109,10 +119,6 @@ function protocol(name: string, distractors: (q: (typeof queries)[number]) => Fl
   return { name, outcomes, catalogSize };
 }
 
-const fmVectors = fmIds.map((_, row) => fm.matrices.avg.subarray(row * DIM, (row + 1) * DIM));
-const A = protocol('A', () => fmVectors);
-const B = protocol('B', (q) => queries.filter((o) => o.photo !== q.photo).map((o) => o.vector));
-
 function summary(p: { name: string; outcomes: Outcome[]; catalogSize: number }) {
   const perEdit = EDITS.map((e) => {
     const os = p.outcomes.filter((o) => o.edit === e.name);
@@ -135,18 +141,35 @@ function summary(p: { name: string; outcomes: Outcome[]; catalogSize: number }) 
     misses: p.outcomes.filter((o) => !o.top1IsOriginal).map((o) => ({ photo: photos[o.photo], edit: o.edit, rank: o.rankOfOriginal, cosine: o.cosineToOriginal })),
   };
 }
+// Loupe's default pooling is reported in full; every pooling's recall side by side.
+const byPooling: Array<{ pooling: Pooling; A: ReturnType<typeof summary>; B: ReturnType<typeof summary> }> = [];
+for (const pooling of [DEFAULT_POOLING, ...POOLINGS.filter((p) => p !== DEFAULT_POOLING)]) {
+  const set = await embedAll(pooling);
+  const fmVectors = fmIds.map((_, row) => fm.matrices[pooling].subarray(row * DIM, (row + 1) * DIM));
+  const A = summary(protocol('A', set, () => fmVectors));
+  const B = summary(protocol('B', set, (q) => set.queries.filter((o) => o.photo !== q.photo).map((o) => o.vector)));
+  byPooling.push({ pooling, A, B });
+  log(`${pooling} pooling: A recall@1 ${A.recallAt1.mean.toFixed(4)}, B recall@1 ${B.recallAt1.mean.toFixed(4)}`);
+}
+const main = byPooling[0]!;
 const results = {
   photos,
   edits: EDITS.map((e) => ({ name: e.name, description: e.description })),
-  A: { description: `the ${photos.length} originals + ${fmIds.length} Fashion-MNIST training images`, ...summary(A) },
-  B: { description: `the ${photos.length} originals + every edit of the other ${photos.length - 1} photos`, ...summary(B) },
+  pooling: main.pooling,
+  A: { description: `the ${photos.length} originals + ${fmIds.length} Fashion-MNIST training images`, ...main.A },
+  B: { description: `the ${photos.length} originals + every edit of the other ${photos.length - 1} photos`, ...main.B },
+  byPooling: byPooling.map((p) => ({
+    pooling: p.pooling,
+    A: { recallAt1: p.A.recallAt1, recallAt5: p.A.recallAt5, misses: p.A.misses },
+    B: { recallAt1: p.B.recallAt1, recallAt5: p.B.recallAt5, misses: p.B.misses },
+  })),
 };
 for (const p of [results.A, results.B]) {
-  log(`protocol ${p.protocol} (${p.description}; ${p.catalogSize} items): recall@1 ${p.recallAt1.mean.toFixed(4)} ± ${p.recallAt1.ci95}, recall@5 ${p.recallAt5}`);
+  log(`protocol ${p.protocol} (${p.description}; ${p.catalogSize} items, ${main.pooling} pooling): recall@1 ${p.recallAt1.mean.toFixed(4)} ± ${p.recallAt1.ci95}, recall@5 ${p.recallAt5}`);
   log(`  ${p.perEdit.map((e) => `${e.edit} ${e.recallAt1}`).join(', ')}`);
 }
 const path = writeResult(mode, 'near-duplicate', {
-  settings: { photos: photos.length, edits: EDITS.length, fashionMnistDistractors: fmIds.length, search: 'exact cosine', embed: 'embedder.embed() on encoded bytes, batch 8' },
+  settings: { photos: photos.length, edits: EDITS.length, fashionMnistDistractors: fmIds.length, search: 'exact cosine', embed: 'embedder.embed() on encoded bytes, batch 8', poolings: byPooling.map((p) => p.pooling) },
   wallSeconds: round((performance.now() - started) / 1000),
   results,
 });

@@ -3,6 +3,7 @@
 // default settings. Precision@10, mAP@10, top-1 kNN accuracy (and 10-NN vote accuracy), for Loupe's vector and for
 // feature post-processing variants: centring, PCA, PCA whitening (fitted on the catalog), GeM and CAM-weighted pooling.
 //   npm run bench -- --quick|--full --only retrieval
+import { trainHead } from '@loupe/heads';
 import { createExactIndex, createVectorIndex, HNSW_DEFAULTS, type VectorIndex } from '@loupe/vector-index';
 import { FASHION_MNIST_CLASSES, readFashionMnist, stratifiedSubset } from '../datasets/fashion-mnist.ts';
 import { clock, FMNIST_PER_CLASS, log, meanCi, modeFromArgs, parseFlag, round, since, writeResult } from './common.ts';
@@ -34,11 +35,14 @@ const qry = await featuresFor('fmnist-test', queryIds, (id) => upscaleGray(test.
 const computed = cat.computed + qry.computed;
 log(`features: ${computed} embedded now, ${n + nq - computed} from the cache (.cache/bench/features)`);
 const parityIds = catIds.slice(0, 8);
-const parity = await checkParity(
-  parityIds.map((i) => train.image(i).rgb),
-  parityIds.map((_, row) => cat.matrices.avg.subarray(row * DIM, (row + 1) * DIM)),
-);
-log(`parity with embedder.embed() on raw 28×28 RGB: min cosine ${parity.toFixed(6)}`);
+const parityOf = (pooling: 'avg' | 'gem') =>
+  checkParity(
+    parityIds.map((i) => train.image(i).rgb),
+    parityIds.map((_, row) => cat.matrices[pooling].subarray(row * DIM, (row + 1) * DIM)),
+    pooling,
+  );
+const parity = Math.min(await parityOf('avg'), await parityOf('gem'));
+log(`parity with embedder.embed() on raw 28×28 RGB (avg and GeM pooling): min cosine ${parity.toFixed(6)}`);
 if (parity < 0.999) throw new Error(`the benchmark's features differ from Loupe's embed() (min cosine ${parity})`);
 
 interface Variant {
@@ -189,6 +193,26 @@ for (const v of variants) {
   );
 }
 
+// Transfer learning by pooling: a softmax head (@loupe/heads defaults, seed 1) trained on the catalog's vectors of
+// each pooling, tested on the query vectors — the pooling is also what a catalog's own classifier learns from.
+const headRows: Array<{ pooling: Pooling; testAccuracy: { mean: number; ci95: number }; epochs: number; trainMs: number }> = [];
+const headCorrect = new Map<Pooling, number[]>();
+for (const pooling of ['avg', 'gem'] as const) {
+  const c = clock();
+  const rowsOf = (m: Float32Array, count: number) => Array.from({ length: count }, (_, i) => m.subarray(i * DIM, (i + 1) * DIM));
+  const trained = await trainHead({ vectors: rowsOf(cat.matrices[pooling], n), labels: Array.from(catLabels, (l) => FASHION_MNIST_CLASSES[l]!) }, { seed: 1, knn: false });
+  const trainMs = since(c).wallMs;
+  const correct = trained.predict(rowsOf(qry.matrices[pooling], nq)).map((p, q) => {
+    let top = 0;
+    for (let k = 1; k < p.length; k++) if (p[k]! > p[top]!) top = k;
+    return trained.model.classes[top] === FASHION_MNIST_CLASSES[qLabels[q]!] ? 1 : 0;
+  });
+  headCorrect.set(pooling, correct);
+  headRows.push({ pooling, testAccuracy: meanCi(correct), epochs: trained.report.epochs, trainMs: round(trainMs) });
+  log(`head on ${pooling.padEnd(3)} vectors: test accuracy ${meanCi(correct).mean.toFixed(4)} (${trained.report.epochs} epochs, ${(trainMs / 1000).toFixed(1)} s)`);
+}
+const headGemVsAvg = meanCi(headCorrect.get('gem')!.map((x, q) => x - headCorrect.get('avg')![q]!));
+
 const base = rows[0]!;
 const best = rows.reduce((a, b) => (b.exact.mapAt10.mean > a.exact.mapAt10.mean ? b : a));
 const hnswLoss = rows.map((r) => ({
@@ -216,7 +240,7 @@ const path = writeResult(mode, 'retrieval', {
       'top-1 accuracy = the nearest item has the query’s class; 10-NN vote = the majority class of the 10 nearest; ±95% CI over queries',
   },
   notes: [
-    `features from one ONNX Runtime pass per batch of the same model file; the avg vector equals embedder.embed() on the raw picture (min cosine ${parity.toFixed(6)} on 8 images)`,
+    `features from one ONNX Runtime pass per batch of the same model file; the avg and gem vectors equal embedder.embed() with that pooling on the raw picture (min cosine ${parity.toFixed(6)} on 8 images)`,
     `${computed} of ${n + nq} images embedded in this run${computed > 0 ? ` (${round(computed / (cat.seconds + qry.seconds), 1)} img/s, batch 16, 2 threads)` : ''}, the rest from the feature cache`,
   ],
   wallSeconds: round((performance.now() - started) / 1000),
@@ -226,6 +250,7 @@ const path = writeResult(mode, 'retrieval', {
     hnswLoss,
     worstHnswLoss: worstLoss,
     hnswWithin1Percent: worstLoss <= 0.01,
+    heads: { byPooling: headRows, gemVsAvg: headGemVsAvg },
     best: { name: best.name, mapAt10Gain: bestGain, pairedGain: best.mapAt10VsAvg ?? null, clearlyWins },
   },
 });

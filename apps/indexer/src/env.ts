@@ -6,6 +6,8 @@ const schema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   LOUPE_DEVICE: z.enum(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'),
   LOUPE_THREADS: z.coerce.number().int().positive().optional(),
+  /** How images become vectors (GeM by default; 'avg' keeps data indexed before GeM was the default). */
+  LOUPE_POOLING: z.enum(['gem', 'avg']).default('gem'),
   LOUPE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 

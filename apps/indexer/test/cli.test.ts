@@ -1,7 +1,7 @@
 // The loupe CLI from the outside: real processes, real model, real photos.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +14,12 @@ const FIXTURES = fileURLToPath(new URL('../../../tests/fixtures/', import.meta.u
 const photo = (f: string) => join(FIXTURES, 'photos', f);
 
 async function loupe(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return loupeWith({}, ...args);
+}
+
+async function loupeWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, LOUPE_DEVICE: 'cpu' } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, LOUPE_DEVICE: 'cpu', ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -57,6 +61,25 @@ describe('loupe CLI', () => {
     assert.equal(out.vector.length, 2048);
     const norm = Math.sqrt(out.vector.reduce((s: number, v: number) => s + v * v, 0));
     assert.ok(Math.abs(norm - 1) < 1e-3);
+  });
+
+  it('LOUPE_POOLING picks the vector; data indexed with another pooling shows as unindexed until `loupe reindex`', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'loupe-cli-pool-'));
+    const avg = JSON.parse((await loupeWith({ LOUPE_POOLING: 'avg' }, 'embed', '--json', photo('cat.jpg'))).stdout);
+    const gem = JSON.parse((await loupe('embed', '--json', photo('cat.jpg'))).stdout);
+    assert.deepEqual([avg.model, gem.model], ['resnet50-imagenet1k-keras@1', 'resnet50-imagenet1k-keras@1+gem3']);
+    const source = mkdtempSync(join(tmpdir(), 'loupe-cli-src-'));
+    for (const f of ['cat.jpg', 'orange.jpg', 'eagle.jpg']) copyFileSync(photo(f), join(source, f));
+    const ingest = await loupeWith({ LOUPE_POOLING: 'avg' }, 'ingest', source, '--catalog', 'p', '--data-dir', dataDir, '--json');
+    assert.equal(ingest.code, 0, ingest.stderr);
+    const before = await loupe('stats', '--data-dir', dataDir);
+    assert.match(before.stdout, /indexed {3}0 \(3 without a vector of this model: run `loupe reindex`\)/);
+    assert.match(before.stdout, /pooling {3}gem/);
+    const reindex = await loupe('reindex', '--data-dir', dataDir, '--json');
+    assert.equal(reindex.code, 0, reindex.stderr);
+    const after = JSON.parse((await loupe('stats', '--data-dir', dataDir, '--json')).stdout);
+    assert.deepEqual([after.items, after.indexed, after.pooling], [3, 3, 'gem']);
+    assert.equal(JSON.parse(reindex.stdout).reindexed, 3);
   });
 
   it('localize adds the boxes and writes a heatmap PNG', async () => {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { IndexManager, openLoupe } from '@loupe/core';
-import { MODEL_ID } from '@loupe/embedding';
+import { DEFAULT_POOLING, vectorModelId } from '@loupe/embedding';
 import { loadVectorIndex } from '@loupe/vector-index';
 
 const BIN = fileURLToPath(new URL('../bin/loupe.js', import.meta.url));
@@ -93,10 +93,10 @@ describe('ingest survives kill -9', () => {
       const items = (await store.items.list({ limit: 1000 })).items;
       assert.equal(items.length, images, 'every good image stored once');
       assert.equal(new Set(items.map((i) => i.contentHash)).size, items.length);
-      assert.equal(await store.embeddings.count({ modelId: MODEL_ID }), items.length);
+      assert.equal(await store.embeddings.count({ modelId: vectorModelId(DEFAULT_POOLING) }), items.length);
 
       // The snapshot on disk is intact and covers everything the final run committed.
-      const snapshot = await loadVectorIndex(IndexManager.snapshotPathFor(dataDir, MODEL_ID), { dim: 2048, space: 'cosine' });
+      const snapshot = await loadVectorIndex(IndexManager.snapshotPathFor(dataDir, vectorModelId(DEFAULT_POOLING)), { dim: 2048, space: 'cosine' });
       assert.deepEqual(new Set(snapshot.index.ids()), new Set(items.map((i) => i.id)));
       assert.equal(snapshot.sequence, await store.embeddings.latestSequence());
       snapshot.index.close();

@@ -159,12 +159,16 @@ describe('REST API v1', () => {
     const more = await anonymous.searchByItem(catIds[0]!, { k: 3 });
     assert.equal(more.query, null);
     assert.ok(!more.results.some((r) => r.id === catIds[0]));
-    const { vector } = await anonymous.embed(photo('cat.jpg'));
-    const byVector = await anonymous.searchByVector(vector, { k: 3 });
+    const { vector, model } = await anonymous.embed(photo('cat.jpg'));
+    const health = await anonymous.health();
+    assert.deepEqual([model, health.pooling], [health.model, 'gem']);
+    const byVector = await anonymous.searchByVector(vector, { k: 3, model });
     const byImage = await anonymous.search(photo('cat.jpg'), { k: 3 });
     assert.deepEqual(byVector.results.map((r) => r.id), byImage.results.map((r) => r.id));
     await expectError(anonymous.searchByItem(999_999), 404);
     await expectError(anonymous.searchByVector([1, 2, 3]), 422, 'VALIDATION_FAILED');
+    // a vector of another pooling is refused by name, not matched against the GeM index
+    await expectError(anonymous.searchByVector(vector, { model: 'resnet50-imagenet1k-keras@1' }), 409, 'MODEL_MISMATCH');
   });
 
   it('classify, localize (with heatmap) and embed', async () => {

@@ -123,8 +123,11 @@ export class LoupeClient {
     return this.#request('POST', '/search', { itemId, ...options });
   }
 
-  /** Search with a 2048-d vector computed elsewhere (in-browser mode). */
-  searchByVector(vector: ArrayLike<number>, options: Omit<SearchOptions, 'box'> = {}): Promise<SearchResponse> {
+  /**
+   * Search with a 2048-d vector computed elsewhere (in-browser mode). Pass the vector's `model` id (the server's is
+   * in `health().model`) and a vector of another model or pooling is refused (409) instead of matching noise.
+   */
+  searchByVector(vector: ArrayLike<number>, options: Omit<SearchOptions, 'box'> & { model?: string } = {}): Promise<SearchResponse> {
     return this.#request('POST', '/search', { vector: Array.from(vector), ...options });
   }
 

@@ -105,7 +105,7 @@ export interface Item {
   boxes: Box[];
   thumbnailUrl: string;
   imageUrl: string;
-  /** In catalog item lists, under an active head: the item's label (null when none). */
+  /** Under its catalog's active head (item lists and `items.get`): the item's label (null when none). */
   label?: ItemLabel | null;
 }
 
@@ -135,8 +135,11 @@ export interface JobDetail extends Job {
 export interface Stats {
   catalogs: number;
   items: number;
+  /** Items with a vector of `model`; the rest are reindexed in the background (e.g. after the pooling changed). */
   indexed: number;
+  /** The vectors' model id: network + pooling. */
   model: string;
+  pooling: 'gem' | 'avg';
   provider: string | null;
   database: 'sqlite' | 'postgresql';
   sequence: number;
@@ -156,7 +159,9 @@ export interface ApiKeyInfo {
 
 export interface Health {
   status: 'ok' | 'starting';
+  /** The vectors' model id (network + pooling): send it with a vector you computed (`searchByVector`). */
   model?: string;
+  pooling?: 'gem' | 'avg';
   provider?: string;
   indexed?: number;
 }

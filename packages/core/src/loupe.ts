@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createStore, type Catalog, type CatalogWithCount, type HydratedItem, type Job, type Store } from '@loupe/db';
-import { createEmbedder, MODEL_ID, type Embedder, type ImageAnalysis, type ImageInput, type Settled } from '@loupe/embedding';
+import { createEmbedder, DEFAULT_POOLING, vectorModelId, type Embedder, type ImageAnalysis, type ImageInput, type Settled } from '@loupe/embedding';
 import { InvalidQueryError, NotFoundError } from './errors.ts';
 import { createHeads, type Heads } from './heads.ts';
 import { IndexManager } from './index-manager.ts';
@@ -53,6 +53,12 @@ export interface Loupe {
 
 export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
   const dataDir = resolve(options.dataDir);
+  const shared = options.embedder?.info().pooling;
+  if (shared && options.pooling && shared !== options.pooling)
+    throw new InvalidQueryError(`the shared embedder pools with "${shared}" but pooling "${options.pooling}" was asked for`);
+  const pooling = shared ?? options.pooling ?? DEFAULT_POOLING;
+  /** The vectors this instance reads and writes (network + pooling). */
+  const modelId = vectorModelId(pooling);
   const logger = options.logger;
   const store = await createStore({ databaseUrl: options.databaseUrl ?? `file:${join(dataDir, 'loupe.db')}`, logger });
   const storage = new ImageStorage(dataDir);
@@ -65,17 +71,18 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
       batchSize: options.batchSize,
       maxPixels: options.maxPixels,
       modelDir: options.modelDir,
+      pooling,
       logger,
     }));
-  const getIndex = () => (indexPromise ??= IndexManager.open({ store, modelId: MODEL_ID, dim: FEATURE_DIM, dataDir, logger }));
+  const getIndex = () => (indexPromise ??= IndexManager.open({ store, modelId, dim: FEATURE_DIM, dataDir, logger }));
   const catalogSlugs = new Map<number, string>();
-  const heads = createHeads({ store, embedder: getEmbedder, modelId: MODEL_ID, logger });
+  const heads = createHeads({ store, embedder: getEmbedder, modelId, logger });
   const ingestDeps = () => ({
     store,
     storage,
     embedder: getEmbedder,
     index: getIndex,
-    modelId: MODEL_ID,
+    modelId,
     maxPixels: options.maxPixels,
     snapshotEvery: options.snapshotEvery ?? 2000,
     logger,
@@ -136,7 +143,7 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
     });
     const items = await store.items.getByIds(
       hits.map((h) => h.id),
-      { modelId: MODEL_ID },
+      { modelId },
     );
     const byId = new Map<number, HydratedItem>(items.map((i) => [i.id, i]));
     const labels = head ? await heads.labelsOf(head, items.map((i) => i.id)) : undefined;
@@ -159,7 +166,7 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
   const loupe: Loupe = {
     store,
     storage,
-    modelId: MODEL_ID,
+    modelId,
     embedder: getEmbedder,
     index: getIndex,
     heads,
@@ -224,7 +231,7 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
       const index = await getIndex();
       await index.catchUp();
       const vector = index.vectorOf(itemId);
-      if (!vector) throw new NotFoundError(`item ${itemId} is not indexed for model ${MODEL_ID}`);
+      if (!vector) throw new NotFoundError(`item ${itemId} is not indexed for model ${modelId}`);
       const results = await neighbours(vector, opts, itemId);
       return { query: null, results, tookMs: Math.round(performance.now() - started) };
     },
@@ -247,7 +254,7 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
       do {
         const page: Awaited<ReturnType<Store['items']['list']>> = opts.all
           ? await store.items.list({ catalogId, limit: 1000, cursor })
-          : await store.embeddings.itemsWithout({ modelId: MODEL_ID, catalogId, limit: 1000, cursor });
+          : await store.embeddings.itemsWithout({ modelId, catalogId, limit: 1000, cursor });
         for (const item of page.items) (todo as { id: number; storedFile: string }[]).push({ id: item.id, storedFile: item.storedFile });
         cursor = page.nextCursor;
       } while (cursor !== null);
@@ -267,7 +274,7 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
         const t = todo[r.index]!;
         if (!r.ok) failed.push({ id: t.id, reason: `${t.storedFile}: ${r.error.message}` });
         else {
-          await store.embeddings.upsert(t.id, { modelId: MODEL_ID, vector: r.value.vector, predictions: r.value.predictions, boxes: r.value.boxes });
+          await store.embeddings.upsert(t.id, { modelId, vector: r.value.vector, predictions: r.value.predictions, boxes: r.value.boxes });
           reindexed++;
         }
         opts.onProgress?.(reindexed + failed.length, todo.length);
@@ -286,7 +293,8 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
         catalogs: s.catalogs,
         items: s.items,
         indexed: index.size,
-        model: MODEL_ID,
+        model: modelId,
+        pooling,
         provider,
         database: s.provider,
         sequence: index.coveredSequence,

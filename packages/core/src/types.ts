@@ -1,5 +1,5 @@
 // Public types of @loupe/core.
-import type { Box, Device, Embedder, Prediction } from '@loupe/embedding';
+import type { Box, Device, Embedder, Pooling, Prediction } from '@loupe/embedding';
 import type { HydratedItem, LabelSource } from '@loupe/db';
 import type { SourceLimits } from './sources/index.ts';
 
@@ -22,6 +22,12 @@ export interface LoupeOptions {
   maxPixels?: number;
   /** Where the built model lives (default: the embedding package's model/ folder). */
   modelDir?: string;
+  /**
+   * How images become vectors: 'gem' (default) or 'avg'. Vectors are stored under the model id of the pooling
+   * (`vectorModelId`), so switching pooling leaves items unindexed until `reindex()` (`unindexed` in `stats()`).
+   * With `embedder` given, its pooling is used and this must be unset or the same.
+   */
+  pooling?: Pooling;
   /** Limits for zip sources (entry count, sizes, compression ratio). */
   sourceLimits?: Partial<SourceLimits>;
   /** An embedder to share (e.g. one per process); when given, close() leaves it open. Default: created on first use. */
@@ -123,8 +129,11 @@ export interface SearchResponse {
 export interface LoupeStats {
   catalogs: number;
   items: number;
+  /** Items with a vector of `model` (the rest wait for `reindex()`, e.g. after the pooling changed). */
   indexed: number;
+  /** The vectors' model id: network + pooling. */
   model: string;
+  pooling: Pooling;
   provider: string | null;
   database: 'sqlite' | 'postgresql';
   sequence: number;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createEmbedder, type Embedder } from '@loupe/embedding';
+import { createEmbedder, vectorModelId, type Embedder } from '@loupe/embedding';
 import { openLoupe, sha256Hex, type Loupe } from '../src/index.ts';
 import { folderOf, PHOTOS, tempDir } from './helpers.ts';
 
@@ -52,6 +52,39 @@ describe('reindex', () => {
     assert.equal((await loupe.reindex({ all: true })).reindexed, 3);
     assert.equal(await loupe.store.embeddings.latestSequence(), before + 3);
     assert.equal((await loupe.stats()).indexed, 3);
+  });
+});
+
+describe('changing the pooling', () => {
+  it("a data directory indexed with 'avg' opens with the GeM default unindexed; reindex brings every item back, and 'avg' still finds its own vectors", async () => {
+    const dataDir = tempDir();
+    const avgEmbedder = await createEmbedder({ device: 'cpu', pooling: 'avg' });
+    try {
+      const old = await openLoupe({ dataDir, embedder: avgEmbedder });
+      await old.ingest(folderOf(['photos/cat.jpg', 'photos/orange.jpg', 'photos/eagle.jpg']), { catalog: 'c' });
+      assert.deepEqual([(await old.stats()).indexed, (await old.stats()).pooling, old.modelId], [3, 'avg', vectorModelId('avg')]);
+      await old.close();
+
+      const now = await openLoupe({ dataDir, embedder });
+      opened.push(now);
+      const stats = await now.stats();
+      assert.deepEqual([stats.items, stats.indexed, stats.pooling, stats.model], [3, 0, 'gem', vectorModelId('gem')]);
+      assert.deepEqual(await now.reindex(), { reindexed: 3, failed: [] });
+      assert.equal((await now.stats()).indexed, 3);
+      const [r] = await now.search([join(PHOTOS, 'eagle.jpg')], { k: 1 });
+      assert.ok(r!.ok && r!.value.results[0]!.item.sourceName === 'eagle.jpg' && r!.value.results[0]!.score > 0.999);
+
+      // the average-pooled vectors are still there, under their own id
+      const back = await openLoupe({ dataDir: dataDir, embedder: avgEmbedder });
+      opened.push(back);
+      assert.equal((await back.stats()).indexed, 3);
+    } finally {
+      await avgEmbedder.dispose();
+    }
+  });
+
+  it('refuses a shared embedder whose pooling is not the one asked for', async () => {
+    await assert.rejects(openLoupe({ dataDir: tempDir(), embedder, pooling: 'avg' }), /pools with "gem" but pooling "avg" was asked for/);
   });
 });
 

@@ -2,8 +2,8 @@
 // browser has it). Takes decoded pixels (canvas ImageData, or any RGB/RGBA buffer); no sharp, no file system.
 import * as ort from 'onnxruntime-web';
 import { InvalidInputError, DisposedError } from './errors.ts';
-import { MODEL_ID } from './model-files.ts';
-import { INPUT_SIZE, l2Normalize, localizeClasses, topPredictions, displayLabel } from './postprocess.ts';
+import { DEFAULT_POOLING, POOLINGS, vectorModelId, type Pooling } from './model-files.ts';
+import { INPUT_SIZE, l2Normalize, localizeClasses, poolFeatureMap, topPredictions, displayLabel } from './postprocess.ts';
 import { clampRegion, resizeToSquareRGB, toNHWCBatch, validateRawImage } from './preprocess.ts';
 import type { ImageAnalysis, LocalizeOptions, RawImage, Rect } from './types.ts';
 
@@ -16,7 +16,8 @@ export interface BrowserEmbedderOptions {
   labels: string[];
   /** Classifier weights [classes × dim] (model/resnet50.classifier.bin); without them no boxes are computed. */
   classifierWeights?: Float32Array;
-  modelId?: string;
+  /** How the feature map becomes the vector — must match the server's for in-browser search (default 'gem'). */
+  pooling?: Pooling;
   /** 'wasm' (default) or 'webgpu'. */
   executionProviders?: Array<'wasm' | 'webgpu'>;
   /** Where the onnxruntime-web .wasm files are served from (sets ort.env.wasm.wasmPaths). */
@@ -28,7 +29,7 @@ export interface BrowserEmbedderOptions {
 export interface BrowserEmbedder {
   analyze(images: BrowserImageInput[], options?: LocalizeOptions & { topK?: number }): Promise<ImageAnalysis[]>;
   embed(images: BrowserImageInput[]): Promise<Float32Array[]>;
-  info(): { modelId: string; dim: number; provider: string };
+  info(): { modelId: string; pooling: Pooling; dim: number; provider: string };
   dispose(): Promise<void>;
 }
 
@@ -36,6 +37,8 @@ export async function createBrowserEmbedder(options: BrowserEmbedderOptions): Pr
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
   if (options.threads) ort.env.wasm.numThreads = options.threads;
   const providers = options.executionProviders ?? ['wasm'];
+  const pooling = options.pooling ?? DEFAULT_POOLING;
+  if (!POOLINGS.includes(pooling)) throw new InvalidInputError(`pooling must be one of ${POOLINGS.join(', ')}, got ${String(pooling)}`);
   let bytes: Uint8Array;
   if (typeof options.model === 'string') {
     const response = await fetch(options.model);
@@ -65,22 +68,24 @@ export async function createBrowserEmbedder(options: BrowserEmbedderOptions): Pr
       INPUT_SIZE,
       3,
     ]);
-    const fetches = head ? ['probabilities', 'features', 'feature_map'] : ['probabilities', 'features'];
+    const fetches = ['probabilities', ...(pooling === 'avg' ? ['features'] : []), ...(head || pooling !== 'avg' ? ['feature_map'] : [])];
     const out = await session.run({ pixels: tensor }, fetches);
     const probs = out.probabilities!;
-    const feats = out.features!;
     const classes = probs.dims[1]!;
-    const featureDim = feats.dims[1]!;
     return prepared.map((p, n) => {
       const predictions = topPredictions((probs.data as Float32Array).subarray(n * classes, (n + 1) * classes), labels, opts.topK ?? 5);
-      const vector = l2Normalize((feats.data as Float32Array).subarray(n * featureDim, (n + 1) * featureDim));
-      let boxes: ImageAnalysis['boxes'] = [];
-      if (head && out.feature_map) {
-        const [, channels, h, w] = out.feature_map.dims as [number, number, number, number];
-        const per = channels * h * w;
-        const data = (out.feature_map.data as Float32Array).subarray(n * per, (n + 1) * per);
-        boxes = localizeClasses({ data, channels, height: h, width: w }, head, predictions, p.region, opts).boxes;
+      let map: { data: Float32Array; channels: number; height: number; width: number } | undefined;
+      if (out.feature_map) {
+        const [, channels, height, width] = out.feature_map.dims as [number, number, number, number];
+        const per = channels * height * width;
+        map = { data: (out.feature_map.data as Float32Array).subarray(n * per, (n + 1) * per), channels, height, width };
       }
+      let vector: Float32Array;
+      if (pooling === 'avg') {
+        const featureDim = out.features!.dims[1]!;
+        vector = l2Normalize((out.features!.data as Float32Array).subarray(n * featureDim, (n + 1) * featureDim));
+      } else vector = l2Normalize(poolFeatureMap(map!, pooling));
+      const boxes: ImageAnalysis['boxes'] = head && map ? localizeClasses(map, head, predictions, p.region, opts).boxes : [];
       return { width: p.source.width, height: p.source.height, predictions, vector, boxes };
     });
   }
@@ -90,7 +95,7 @@ export async function createBrowserEmbedder(options: BrowserEmbedderOptions): Pr
     async embed(images) {
       return (await analyze(images)).map((a) => a.vector);
     },
-    info: () => ({ modelId: options.modelId ?? MODEL_ID, dim, provider: providers[0]! }),
+    info: () => ({ modelId: vectorModelId(pooling), pooling, dim, provider: providers[0]! }),
     async dispose() {
       const s = session;
       session = undefined;
@@ -101,4 +106,5 @@ export async function createBrowserEmbedder(options: BrowserEmbedderOptions): Pr
 
 export { turbo, heatmapRGBA, classActivationMap, intersectionOverUnion } from './cam.ts';
 export { INPUT_SIZE } from './postprocess.ts';
+export { DEFAULT_POOLING, vectorModelId, type Pooling } from './model-files.ts';
 export type { Box, ImageAnalysis, Prediction, RawImage, Rect } from './types.ts';

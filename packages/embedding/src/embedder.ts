@@ -4,8 +4,9 @@ import * as ort from 'onnxruntime-node';
 import { heatmapRGBA } from './cam.ts';
 import { decodeImage, DEFAULT_MAX_PIXELS, type DecodedImage } from './decode.ts';
 import { DisposedError, InvalidInputError } from './errors.ts';
+import { DEFAULT_POOLING, POOLINGS, vectorModelId } from './model-files.ts';
 import { loadModelFiles } from './model-store.ts';
-import { INPUT_SIZE, l2Normalize, localizeClasses, topPredictions, type ClassifierHead } from './postprocess.ts';
+import { INPUT_SIZE, l2Normalize, localizeClasses, poolFeatureMap, topPredictions, type ClassifierHead } from './postprocess.ts';
 import { toNHWCBatch } from './preprocess.ts';
 import { openSession, type ProviderSession } from './providers.ts';
 import type {
@@ -23,9 +24,8 @@ type OutputName = 'probabilities' | 'features' | 'feature_map';
 interface Needs {
   outputs: OutputName[];
   boxes: boolean;
+  vector: boolean;
 }
-
-const ALL: Needs = { outputs: ['probabilities', 'features', 'feature_map'], boxes: true };
 
 async function renderHeatmap(
   map: NonNullable<ReturnType<typeof localizeClasses>['topMap']>,
@@ -41,6 +41,12 @@ async function renderHeatmap(
     .png()
     .toBuffer();
   return { png: new Uint8Array(png), width, height, classId };
+}
+
+function featureMapOf(tensor: ort.Tensor, n: number) {
+  const [, channels, height, width] = tensor.dims as [number, number, number, number];
+  const per = channels * height * width;
+  return { data: (tensor.data as Float32Array).subarray(n * per, (n + 1) * per), channels, height, width };
 }
 
 async function* batches<T>(items: Iterable<T> | AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
@@ -59,6 +65,11 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
   const batchSize = options.batchSize ?? 8;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidInputError(`batchSize must be a positive integer, got ${batchSize}`);
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const pooling = options.pooling ?? DEFAULT_POOLING;
+  if (!POOLINGS.includes(pooling)) throw new InvalidInputError(`pooling must be one of ${POOLINGS.join(', ')}, got ${String(pooling)}`);
+  // The average-pooled vector is the model's own `features` output; GeM is computed here from the feature map.
+  const vectorOutput: OutputName = pooling === 'avg' ? 'features' : 'feature_map';
+  const ALL: Needs = { outputs: ['probabilities', 'feature_map', ...(pooling === 'avg' ? (['features'] as const) : [])], boxes: true, vector: true };
   const logger = options.logger;
   const model = await loadModelFiles(options.modelDir);
   const head: ClassifierHead = model.head;
@@ -80,7 +91,7 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
   async function* analyzeEach(
     images: Iterable<ImageInput> | AsyncIterable<ImageInput>,
     opts: AnalyzeOptions = {},
-    needs: Needs = ALL,
+    needs: Needs,
   ): AsyncGenerator<Settled<ImageAnalysis>> {
     if (!session) throw new DisposedError();
     const topK = opts.topK ?? 5;
@@ -124,14 +135,14 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
             const probs = (out.probabilities.data as Float32Array).subarray(n * classes, (n + 1) * classes);
             analysis.predictions = topPredictions(probs, head.labels, Math.max(topK, opts.topK ?? 0));
           }
-          if (out?.features) {
-            const dim = out.features.dims[1]!;
-            analysis.vector = l2Normalize((out.features.data as Float32Array).subarray(n * dim, (n + 1) * dim));
+          const slice = out?.feature_map ? featureMapOf(out.feature_map, n) : undefined;
+          if (needs.vector && out) {
+            if (pooling === 'avg') {
+              const dim = out.features!.dims[1]!;
+              analysis.vector = l2Normalize((out.features!.data as Float32Array).subarray(n * dim, (n + 1) * dim));
+            } else analysis.vector = l2Normalize(poolFeatureMap(slice!, pooling));
           }
-          if (needs.boxes && out?.feature_map) {
-            const [, channels, h, w] = out.feature_map.dims as [number, number, number, number];
-            const per = channels * h * w;
-            const slice = { data: (out.feature_map.data as Float32Array).subarray(n * per, (n + 1) * per), channels, height: h, width: w };
+          if (needs.boxes && slice) {
             const { boxes, topMap } = localizeClasses(slice, head, analysis.predictions, image.region, opts);
             analysis.boxes = boxes;
             if (opts.featureMap) analysis.featureMap = { ...slice, data: slice.data.slice(), region: { ...image.region } };
@@ -157,15 +168,15 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
 
   const embedder: Embedder = {
     async embed(images) {
-      const results = await collect(images, {}, { outputs: ['features'], boxes: false });
+      const results = await collect(images, {}, { outputs: [vectorOutput], boxes: false, vector: true });
       return results.map((r) => r.vector);
     },
     async classify(images, opts = {}) {
-      const results = await collect(images, opts, { outputs: ['probabilities'], boxes: false });
+      const results = await collect(images, opts, { outputs: ['probabilities'], boxes: false, vector: false });
       return results.map(({ width, height, predictions }) => ({ width, height, predictions }));
     },
     async localize(images, opts = {}) {
-      const results = await collect(images, opts, { outputs: ['probabilities', 'feature_map'], boxes: true });
+      const results = await collect(images, opts, { outputs: ['probabilities', 'feature_map'], boxes: true, vector: false });
       return results.map(({ width, height, predictions, boxes, heatmap }) => ({ width, height, predictions, boxes, ...(heatmap ? { heatmap } : {}) }));
     },
     analyze: (images, opts = {}) => collect(images, opts, ALL),
@@ -173,7 +184,8 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
     info(): EmbedderInfo {
       if (!session) throw new DisposedError();
       return {
-        modelId: model.manifest.id,
+        modelId: vectorModelId(pooling),
+        pooling,
         dim: model.manifest.featureDim,
         classes: model.manifest.classes,
         inputSize: [INPUT_SIZE, INPUT_SIZE],

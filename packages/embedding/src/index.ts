@@ -39,7 +39,7 @@ export {
 export { ACCEPTED_FORMAT_NAMES, DEFAULT_MAX_PIXELS, describeInput, probeImage, type ProbedImage } from './decode.ts';
 
 // Model files and execution providers
-export { MODEL_FILES, MODEL_ID, type ModelManifest } from './model-files.ts';
+export { DEFAULT_POOLING, GEM_P, MODEL_FILES, MODEL_ID, POOLINGS, vectorModelId, type ModelManifest, type Pooling } from './model-files.ts';
 export { BUILD_COMMAND, defaultModelDir } from './model-store.ts';
 export {
   cudaProviderFiles,
@@ -53,7 +53,7 @@ export {
 // Localization building blocks (also used by the browser entry). `localizeClasses` works for any linear head on the
 // pooled features: ImageNet's, or a catalog's own (@loupe/heads), given the feature map (`featureMap: true`).
 export { classActivationMap, heatmapRGBA, intersectionOverUnion, turbo, upsampleNormalized, type ActivationMap } from './cam.ts';
-export { INPUT_SIZE, LOCALIZE_DEFAULTS, localizeClasses, topPredictions, type ClassifierHead, type FeatureMapSlice } from './postprocess.ts';
+export { INPUT_SIZE, LOCALIZE_DEFAULTS, localizeClasses, poolFeatureMap, topPredictions, type ClassifierHead, type FeatureMapSlice } from './postprocess.ts';
 
 // ONNX graphs (the model build, the GPU check, trained heads)
 export { DataType, GraphBuilder, toFloat16Bits, type AttributeValue, type GraphBuilderOptions, type TensorSpec } from './onnx-graph.ts';

@@ -1,6 +1,7 @@
 // Turns one image's slice of the model outputs into predictions, a unit vector and boxes. Shared by the server
 // (onnxruntime-node) and the browser (onnxruntime-web) entries.
 import { blobsAboveThreshold, classActivationMap, nonMaximumSuppression, upsampleNormalized, type ActivationMap } from './cam.ts';
+import type { Pooling } from './model-files.ts';
 import type { Box, LocalizeOptions, Prediction, Rect } from './types.ts';
 
 /** The model's input is a fixed square; the network itself accepts any size ≥ 32, but one size keeps vectors comparable. */
@@ -33,6 +34,27 @@ export function l2Normalize(vector: Float32Array): Float32Array {
   const norm = Math.sqrt(sum);
   const out = new Float32Array(vector.length);
   for (let i = 0; i < vector.length; i++) out[i] = norm > 0 ? vector[i]! / norm : 0;
+  return out;
+}
+
+/**
+ * One image's pooled vector from its feature map (NCHW without N), unnormalised. For 'avg' this equals the model's
+ * `features` output; for 'gem' each channel is (mean of x³)^⅓ — the map is post-ReLU, so x ≥ 0.
+ */
+export function poolFeatureMap(map: FeatureMapSlice, pooling: Pooling): Float32Array {
+  const hw = map.height * map.width;
+  const out = new Float32Array(map.channels);
+  for (let c = 0; c < map.channels; c++) {
+    const base = c * hw;
+    let sum = 0;
+    if (pooling === 'avg') for (let i = 0; i < hw; i++) sum += map.data[base + i]!;
+    else
+      for (let i = 0; i < hw; i++) {
+        const x = Math.max(0, map.data[base + i]!);
+        sum += x * x * x;
+      }
+    out[c] = pooling === 'avg' ? sum / hw : Math.cbrt(sum / hw);
+  }
   return out;
 }
 

@@ -1,4 +1,5 @@
 // Public types of @loupe/embedding. Implementation lives elsewhere; this file is the contract.
+import type { Pooling } from './model-files.ts';
 
 /** Where an image comes from: encoded bytes (JPEG, PNG, WebP, GIF, AVIF, TIFF), a file path, or raw RGB pixels. */
 export type ImageSource = Uint8Array | string | RawImage;
@@ -72,7 +73,7 @@ export interface ImageAnalysis {
   width: number;
   height: number;
   predictions: Prediction[];
-  /** L2-normalised pooled features (2048-d). */
+  /** L2-normalised pooled features (2048-d; GeM or average pooling, as the embedder was made). */
   vector: Float32Array;
   boxes: Box[];
   heatmap?: Heatmap;
@@ -117,6 +118,8 @@ export interface EmbedderOptions {
   maxPixels?: number;
   /** Folder holding the built model (default: the package's own model/ folder). */
   modelDir?: string;
+  /** How the feature map becomes the vector: 'gem' (default) or 'avg' (see `Pooling`); part of `info().modelId`. */
+  pooling?: Pooling;
   /**
    * Options passed as they are to the provider (ONNX Runtime's own keys): e.g. `{ webgpu: { preferredLayout: 'NHWC' },
    * cuda: { deviceId: 1 } }`. onnxruntime-node 1.30 accepts for webgpu only `preferredLayout`, `validationMode`,
@@ -134,7 +137,9 @@ export interface EmbedderOptions {
 }
 
 export interface EmbedderInfo {
+  /** Identifies the vectors (network + pooling, `vectorModelId`): vectors with different ids are not comparable. */
   modelId: string;
+  pooling: Pooling;
   /** Length of the feature vector. */
   dim: number;
   classes: number;

@@ -12,8 +12,10 @@ import {
   intersectionOverUnion,
   InvalidInputError,
   ModelNotBuiltError,
+  poolFeatureMap,
   ProviderUnavailableError,
   UnsupportedImageError,
+  vectorModelId,
   type Embedder,
   type ImageAnalysis,
 } from '../src/index.ts';
@@ -105,6 +107,41 @@ describe('embedder on real photos', () => {
       );
       assert.deepEqual(boxes[i]!.boxes[0], a.boxes[0]);
     });
+  });
+
+  it('pools with GeM by default: the vector is (mean of x³)^⅓ per channel of the feature map from the same pass', async () => {
+    assert.equal(embedder.info().pooling, 'gem');
+    assert.equal(embedder.info().modelId, vectorModelId('gem'));
+    const [a] = await embedder.analyze([photo('cat.jpg')], { featureMap: true });
+    const map = a!.featureMap!;
+    const hw = map.height * map.width;
+    const gem = new Float64Array(map.channels);
+    for (let c = 0; c < map.channels; c++) {
+      let s = 0;
+      for (let i = 0; i < hw; i++) s += Math.pow(Math.max(0, map.data[c * hw + i]!), 3);
+      gem[c] = Math.pow(s / hw, 1 / 3);
+    }
+    assert.ok(cosine(a!.vector, Float32Array.from(gem)) > 0.999999, `cosine ${cosine(a!.vector, Float32Array.from(gem))}`);
+  });
+
+  it("pools by average with pooling 'avg': the model's own features output, under another model id", async () => {
+    const avg = await createEmbedder({ device: 'cpu', pooling: 'avg' });
+    try {
+      assert.equal(avg.info().pooling, 'avg');
+      assert.notEqual(avg.info().modelId, embedder.info().modelId);
+      const files = ['cat.jpg', 'orange.jpg'].map(photo);
+      const [analysis] = await avg.analyze([files[0]!], { featureMap: true });
+      const fromMap = poolFeatureMap(analysis!.featureMap!, 'avg');
+      assert.ok(cosine(analysis!.vector, fromMap) > 0.999999);
+      const [avgCat, avgOrange] = await avg.embed(files);
+      const [gemCat, gemOrange] = await embedder.embed(files);
+      // the two poolings are different vectors of the same picture (not comparable with each other)…
+      assert.ok(cosine(avgCat!, gemCat!) < 0.999 && cosine(avgCat!, gemCat!) > 0.5, `cosine ${cosine(avgCat!, gemCat!)}`);
+      // …and both keep different pictures apart
+      assert.ok(cosine(avgCat!, avgOrange!) < 0.5 && cosine(gemCat!, gemOrange!) < 0.5);
+    } finally {
+      await avg.dispose();
+    }
   });
 
   it('gives the same vector whatever the batch it is in', async () => {
@@ -204,6 +241,10 @@ describe('embedder on real photos', () => {
 describe('embedder setup errors', () => {
   it('an explicit device that is unavailable throws with the reason instead of using another', async () => {
     await assert.rejects(createEmbedder({ device: 'cuda' }), (e) => e instanceof ProviderUnavailableError && /CUDA/.test(e.message));
+  });
+
+  it('an unknown pooling is refused by name', async () => {
+    await assert.rejects(createEmbedder({ device: 'cpu', pooling: 'max' as never }), (e) => e instanceof InvalidInputError && /pooling must be one of gem, avg/.test(e.message));
   });
 
   it('a missing model names the command that builds it', async () => {

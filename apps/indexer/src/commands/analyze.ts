@@ -19,6 +19,7 @@ export async function openEmbedder(ctx: CliContext, flags: ModelFlags): Promise<
     device: flags.device,
     threads: flags.threads ?? ctx.env.LOUPE_THREADS,
     batchSize: flags.batchSize,
+    pooling: ctx.env.LOUPE_POOLING,
     logger: ctx.logger,
   });
 }

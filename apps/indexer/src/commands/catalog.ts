@@ -23,6 +23,7 @@ export async function withLoupe<T>(ctx: CliContext, flags: StoreFlags, work: (lo
     device: flags.device ?? ctx.env.LOUPE_DEVICE,
     threads: flags.threads ?? ctx.env.LOUPE_THREADS,
     batchSize: flags.batchSize,
+    pooling: ctx.env.LOUPE_POOLING,
     logger: ctx.logger,
   });
   try {
@@ -176,11 +177,22 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
       const c = ctx();
       await withLoupe(c, flags, async (loupe) => {
         const s = await loupe.stats();
-        if (flags.json) c.out(JSON.stringify({ catalogs: s.catalogs, items: s.items, indexed: s.indexed, model: s.model, provider: s.provider }));
-        else
+        if (flags.json) c.out(JSON.stringify({ catalogs: s.catalogs, items: s.items, indexed: s.indexed, model: s.model, pooling: s.pooling, provider: s.provider }));
+        else {
+          // Items without a vector of this model (e.g. after LOUPE_POOLING changed) are not searchable until reindexed.
+          const missing = s.items - s.indexed;
           c.out(
-            [`catalogs  ${s.catalogs}`, `items     ${s.items}`, `indexed   ${s.indexed}`, `model     ${s.model}`, `provider  ${s.provider}`, `database  ${s.database}`].join('\n'),
+            [
+              `catalogs  ${s.catalogs}`,
+              `items     ${s.items}`,
+              `indexed   ${s.indexed}${missing > 0 ? ` (${missing} without a vector of this model: run \`loupe reindex\`)` : ''}`,
+              `model     ${s.model}`,
+              `pooling   ${s.pooling}`,
+              `provider  ${s.provider}`,
+              `database  ${s.database}`,
+            ].join('\n'),
           );
+        }
       });
     });
 

@@ -1,14 +1,18 @@
 'use client';
 // The search page: a query (an uploaded image, a region of it, or an indexed item), what the model sees in it
 // (classes, boxes, heatmap), and the similar items, filtered and paged. The query runs on the server, or — in
-// in-browser mode — the model runs here and only the vector is sent.
+// in-browser mode — the model runs here and only the vector is sent. A search restricted to a catalog with an active
+// classifier head also shows that catalog's own categories for the query (and their box: server mode only, the head
+// runs on the server), each result's label, and a label filter.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   api,
   ApiError,
   formatScore,
+  labelSourceText,
   rectParam,
   type Catalog,
+  type Head,
   type Item,
   type Localization,
   type QueryAnalysis,
@@ -17,7 +21,7 @@ import {
   type SearchResult,
 } from '../lib/api';
 import { analyzeInBrowser } from '../lib/browser-mode';
-import { AnnotatedImage } from './AnnotatedImage';
+import { AnnotatedImage, HEAD_BOX_COLOR } from './AnnotatedImage';
 import { ErrorNotice } from './ErrorNotice';
 import { ImagePicker } from './ImagePicker';
 import { Predictions } from './Predictions';
@@ -41,6 +45,15 @@ interface Filters {
   catalog: string;
   classId: string;
   minScore: number;
+  /** A label of the catalog's active head ('' = any); only with a catalog. */
+  label: string;
+}
+/** The chosen catalog's active classifier head: its classes are the label filter's options. */
+interface CatalogHead {
+  catalog: string;
+  version: number;
+  field: string;
+  classes: string[];
 }
 interface Produced {
   by: 'server' | 'browser' | 'item';
@@ -54,7 +67,9 @@ export function SearchApp() {
   const [source, setSource] = useState<Source | null>(null);
   const [crop, setCrop] = useState<Rect | null>(null);
   const [mode, setMode] = useState<Mode>('server');
-  const [filters, setFilters] = useState<Filters>({ catalog: '', classId: '', minScore: 0 });
+  const [filters, setFilters] = useState<Filters>({ catalog: '', classId: '', minScore: 0, label: '' });
+  const [catalogHead, setCatalogHead] = useState<CatalogHead | null>(null);
+  const [showBoxes, setShowBoxes] = useState({ imagenet: true, head: true });
   const [minScoreDraft, setMinScoreDraft] = useState(0);
   const [analysis, setAnalysis] = useState<QueryAnalysis | null>(null);
   const [results, setResults] = useState<SearchResult[]>([]);
@@ -75,6 +90,7 @@ export function SearchApp() {
   const browserVector = useRef<{
     key: string;
     vector: number[];
+    model: string;
     analysis: QueryAnalysis;
     ms: number;
     detail: string;
@@ -105,6 +121,7 @@ export function SearchApp() {
             catalog: i.catalog,
             thumbnailUrl: i.thumbnailUrl,
             topClass: i.predictions[0]?.label ?? null,
+            label: i.label,
           })),
         );
       })
@@ -156,8 +173,29 @@ export function SearchApp() {
     if (f.catalog) out.catalog = f.catalog;
     if (f.classId !== '') out.classId = Number(f.classId);
     if (f.minScore > 0) out.minScore = f.minScore;
+    if (f.catalog && f.label) out.label = f.label;
     return out;
   }, []);
+
+  // The chosen catalog's active head (if any): its classes fill the label filter.
+  useEffect(() => {
+    if (!filters.catalog) return;
+    let cancelled = false;
+    api<{ heads: Head[] }>(`/api/v1/catalogs/${encodeURIComponent(filters.catalog)}/heads`)
+      .then(({ heads }) => {
+        if (cancelled) return;
+        const active = heads.find((h) => h.active);
+        setCatalogHead(
+          active
+            ? { catalog: filters.catalog, version: active.version, field: active.field, classes: active.classes }
+            : null,
+        );
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [filters.catalog]);
 
   /** One page of results for the current query; the analysis comes with the first page. */
   const fetchPage = useCallback(
@@ -181,11 +219,12 @@ export function SearchApp() {
       if (mode === 'browser') {
         const key = `${source.serial}|${crop ? rectParam(crop) : ''}`;
         if (browserVector.current?.key !== key) {
-          const { analysis: a, ms, threads } = await analyzeInBrowser(source.file, crop, setProgress);
+          const { analysis: a, ms, threads, model } = await analyzeInBrowser(source.file, crop, setProgress);
           const detail = `WebAssembly, ${threads} thread${threads === 1 ? '' : 's'}`;
           browserVector.current = {
             key,
             vector: Array.from(a.vector),
+            model,
             analysis: { width: a.width, height: a.height, predictions: a.predictions, boxes: a.boxes },
             ms,
             detail,
@@ -195,7 +234,7 @@ export function SearchApp() {
         setProgress('Searching with the vector…');
         const response = await api<SearchResponse>('/api/v1/search', {
           method: 'POST',
-          json: { vector: cached.vector, ...fields },
+          json: { vector: cached.vector, model: cached.model, ...fields },
         });
         return {
           response,
@@ -319,6 +358,10 @@ export function SearchApp() {
     return [...ids].map((id) => ({ id, label: classNames.get(id) ?? `class ${id}` }));
   }, [analysis, filters.classId, classNames]);
 
+  const catalogName = (slug: string) => catalogs.find((c) => c.slug === slug)?.name ?? slug;
+  /** The chosen catalog's active head (null until it is known, or when there is none). */
+  const activeHead = catalogHead && catalogHead.catalog === filters.catalog ? catalogHead : null;
+
   const imageSrc = source ? (source.kind === 'image' ? source.url : source.item.imageUrl) : null;
   const imageAlt = source
     ? source.kind === 'image'
@@ -382,7 +425,9 @@ export function SearchApp() {
               alt={imageAlt}
               width={analysis?.width}
               height={analysis?.height}
-              boxes={analysis?.boxes ?? []}
+              boxes={showBoxes.imagenet ? (analysis?.boxes ?? []) : []}
+              headBox={showBoxes.head ? analysis?.head?.box : null}
+              headBoxPrefix={catalogName(analysis?.head?.catalog ?? filters.catalog)}
               heatmap={heatmapOn && heatmap?.key === heatmapKey ? heatmap.png : null}
               crop={crop}
               onCrop={(r) => {
@@ -392,6 +437,14 @@ export function SearchApp() {
               touchCrop={regionMode}
               testId="query-image"
             />
+            {analysis?.head?.box ? (
+              <BoxLegend
+                shown={showBoxes}
+                onChange={setShowBoxes}
+                imagenetCount={analysis.boxes.length}
+                headTitle={`${catalogName(analysis.head.catalog ?? filters.catalog)} (head v${analysis.head.version})`}
+              />
+            ) : null}
             <div className="query-tools">
               <label className="switch">
                 <input
@@ -401,7 +454,10 @@ export function SearchApp() {
                   onChange={(e) => setHeatmapOn(e.currentTarget.checked)}
                   data-testid="heatmap-toggle"
                 />
-                <span>Heatmap{heatmapBusy ? ' (loading…)' : ''}</span>
+                <span>
+                  {analysis?.head ? 'ImageNet heatmap' : 'Heatmap'}
+                  {heatmapBusy ? ' (loading…)' : ''}
+                </span>
               </label>
               {!heatmapAvailable ? (
                 <span className="hint">The heatmap is computed on the server: switch to server mode to see it.</span>
@@ -438,12 +494,39 @@ export function SearchApp() {
               <p className="hint">
                 Item <a href={`/items/${source.item.id}`}>{source.item.title}</a> from{' '}
                 <span className="tag">{source.item.catalog}</span>
+                {source.item.label ? (
+                  <>
+                    {' '}
+                    labelled <strong>{source.item.label.label}</strong> ({labelSourceText(source.item.label)})
+                  </>
+                ) : null}
               </p>
             ) : null}
             {analysis ? (
               <>
                 <h2 className="subhead">What the model sees{crop ? ' in the region' : ''}</h2>
-                <Predictions predictions={analysis.predictions} />
+                {analysis.head ? (
+                  <>
+                    <h3 className="minor" data-testid="head-heading">
+                      {catalogName(analysis.head.catalog ?? filters.catalog)} categories (head v{analysis.head.version})
+                      <span className="muted"> · field “{analysis.head.field}”</span>
+                    </h3>
+                    <Predictions
+                      predictions={analysis.head.predictions}
+                      label={`${catalogName(analysis.head.catalog ?? filters.catalog)} categories`}
+                      testId="head-predictions"
+                      itemTestId="head-prediction"
+                      className="head"
+                    />
+                  </>
+                ) : activeHead && source.kind === 'image' && mode === 'browser' ? (
+                  <p className="hint" data-testid="head-server-only">
+                    {catalogName(activeHead.catalog)}’s own categories are computed on the server: switch to server mode
+                    to see them for this image. Result labels and the label filter work in both modes.
+                  </p>
+                ) : null}
+                <h3 className="minor">ImageNet classes</h3>
+                <Predictions predictions={analysis.predictions} label="ImageNet classes" />
               </>
             ) : null}
           </div>
@@ -466,7 +549,7 @@ export function SearchApp() {
                 Catalog
                 <select
                   value={filters.catalog}
-                  onChange={(e) => setFilters({ ...filters, catalog: e.currentTarget.value })}
+                  onChange={(e) => setFilters({ ...filters, catalog: e.currentTarget.value, label: '' })}
                   data-testid="filter-catalog"
                 >
                   <option value="">All catalogs</option>
@@ -492,6 +575,24 @@ export function SearchApp() {
                   ))}
                 </select>
               </label>
+              {activeHead ? (
+                <label>
+                  Label ({activeHead.field})
+                  <select
+                    value={filters.label}
+                    onChange={(e) => setFilters({ ...filters, label: e.currentTarget.value })}
+                    data-testid="filter-label"
+                    title={`The ${catalogName(activeHead.catalog)} head’s labels (v${activeHead.version}), predicted or confirmed`}
+                  >
+                    <option value="">Any label</option>
+                    {activeHead.classes.map((c) => (
+                      <option key={c} value={c}>
+                        {c}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              ) : null}
               <label className="range">
                 <span>
                   Min. score <output data-testid="min-score-value">{minScoreDraft.toFixed(2)}</output>
@@ -511,11 +612,16 @@ export function SearchApp() {
             {results.length === 0 && !busy && !error ? (
               <p className="empty" data-testid="no-results">
                 No results{filters.minScore > 0 ? ` with a score of at least ${formatScore(filters.minScore)}` : ''}
+                {filters.label ? ` labelled “${filters.label}”` : ''}
                 {filters.catalog ? ` in ${filters.catalog}` : ''}. Try lowering the minimum score or clearing the
                 filters.
               </p>
             ) : null}
-            <ResultsGrid results={results} onMoreLikeThis={(r) => void showItem(r.id, true)} />
+            <ResultsGrid
+              results={results}
+              onMoreLikeThis={(r) => void showItem(r.id, true)}
+              labelField={activeHead?.field}
+            />
             {nextCursor ? (
               <div className="more">
                 <button
@@ -544,6 +650,60 @@ export function SearchApp() {
           <p className="empty">Choose, drop or paste an image to find similar ones.</p>
         )}
       </section>
+    </div>
+  );
+}
+
+/** What the boxes on the query image are, each a switch: the ImageNet box(es) and the catalog head's box. */
+function BoxLegend({
+  shown,
+  onChange,
+  imagenetCount,
+  headTitle,
+}: {
+  shown: { imagenet: boolean; head: boolean };
+  onChange: (shown: { imagenet: boolean; head: boolean }) => void;
+  imagenetCount: number;
+  headTitle: string;
+}) {
+  return (
+    <div className="box-legend" role="group" aria-label="Boxes on the image" data-testid="box-legend">
+      {imagenetCount > 0 ? (
+        <label className="switch">
+          <input
+            type="checkbox"
+            checked={shown.imagenet}
+            onChange={(e) => onChange({ ...shown, imagenet: e.currentTarget.checked })}
+            data-testid="box-toggle-imagenet"
+          />
+          <svg className="swatch" viewBox="0 0 28 12" aria-hidden="true">
+            <rect x="2" y="2" width="24" height="8" fill="none" stroke="#ff3d71" strokeWidth="2.5" />
+          </svg>
+          <span>ImageNet {imagenetCount === 1 ? 'box' : 'boxes'}</span>
+        </label>
+      ) : null}
+      <label className="switch">
+        <input
+          type="checkbox"
+          checked={shown.head}
+          onChange={(e) => onChange({ ...shown, head: e.currentTarget.checked })}
+          data-testid="box-toggle-head"
+        />
+        <svg className="swatch" viewBox="0 0 28 12" aria-hidden="true">
+          <rect x="2" y="2" width="24" height="8" fill="none" stroke="#000" strokeOpacity="0.55" strokeWidth="4" />
+          <rect
+            x="2"
+            y="2"
+            width="24"
+            height="8"
+            fill="none"
+            stroke={HEAD_BOX_COLOR}
+            strokeWidth="2.5"
+            strokeDasharray="5 3"
+          />
+        </svg>
+        <span>{headTitle} box</span>
+      </label>
     </div>
   );
 }

@@ -69,6 +69,10 @@ export function loadBrowserEmbedder(onProgress?: Progress): Promise<BrowserEmbed
     if (!manifestResponse.ok)
       throw new Error(`the model is not available on this server (HTTP ${manifestResponse.status})`);
     const manifest = (await manifestResponse.json()) as Manifest;
+    // The vector must be pooled as the server's are (LOUPE_POOLING): the health check says how.
+    const health = await fetch('/api/v1/health', { cache: 'no-store' });
+    if (!health.ok) throw new Error(`the server is not ready to search yet (HTTP ${health.status}); try again in a moment`);
+    const { pooling } = (await health.json()) as { pooling: 'gem' | 'avg' };
     const fp16 = manifest.files?.['resnet50.fp16.onnx']?.sha256 ?? '';
     const version = `${manifest.id}-${fp16.slice(0, 16)}`;
     await dropOldCaches(CACHE_PREFIX + version);
@@ -89,7 +93,7 @@ export function loadBrowserEmbedder(onProgress?: Progress): Promise<BrowserEmbed
       model,
       labels,
       classifierWeights: weights,
-      modelId: manifest.id,
+      pooling,
       wasmPaths: '/ort/',
       threads,
     });
@@ -143,6 +147,8 @@ export async function analyzeInBrowser(file: Blob, region: Rect | null, onProgre
     analysis,
     ms: Math.round(performance.now() - started),
     provider: embedder.info().provider,
+    /** The vector's model id (network + pooling), sent with it so the server can refuse a mismatch. */
+    model: embedder.info().modelId,
     threads: activeThreads,
   };
 }

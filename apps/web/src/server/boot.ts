@@ -1,6 +1,7 @@
 import { env } from './env';
 import { getLoupe, warmUp } from './loupe';
 import { logger } from './log';
+import { reindexIfNeeded } from './reindex';
 import { startWorker, wakeWorker } from './worker';
 
 export async function boot(): Promise<void> {
@@ -12,6 +13,7 @@ export async function boot(): Promise<void> {
       const loupe = await getLoupe();
       const info = (await loupe.embedder()).info();
       log.info({ model: info.modelId, provider: info.provider, skipped: info.skipped }, 'ready to search');
+      await reindexIfNeeded();
     })
     .catch((error) => log.error({ err: error }, 'start-up failed: searches will fail until this is fixed'));
   if (e.LOUPE_DEMO_SOURCE) {

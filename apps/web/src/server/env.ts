@@ -9,6 +9,8 @@ const schema = z.object({
   LOUPE_DEVICE: z.enum(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'),
   LOUPE_THREADS: optionalNumber(z.number().int().positive()),
   LOUPE_MODEL_DIR: z.string().min(1).optional(),
+  /** How images become vectors (GeM by default; 'avg' keeps data indexed before GeM was the default). */
+  LOUPE_POOLING: z.enum(['gem', 'avg']).default('gem'),
   /** Admin sign-in is disabled until a password is configured. */
   LOUPE_ADMIN_PASSWORD: z.string().min(8, 'LOUPE_ADMIN_PASSWORD must have at least 8 characters').optional(),
   /** Signs session cookies; generated and kept in the data directory when unset. */

@@ -16,6 +16,7 @@ export function getLoupe(): Promise<Loupe> {
       threads: e.LOUPE_THREADS,
       maxPixels: e.LOUPE_MAX_PIXELS,
       modelDir: e.LOUPE_MODEL_DIR,
+      pooling: e.LOUPE_POOLING,
       logger: logger(),
     });
     g.loupe.catch(() => (g.loupe = undefined));

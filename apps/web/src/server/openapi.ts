@@ -201,6 +201,7 @@ export const openApiDocument = {
           boxes: { type: 'array', items: { $ref: '#/components/schemas/Box' } },
           thumbnailUrl: { type: 'string' },
           imageUrl: { type: 'string' },
+          label: { oneOf: [{ $ref: '#/components/schemas/ItemLabel' }, { type: 'null' }], description: "the item's label under its catalog's active head (present only then; null when unlabelled)" },
         },
       },
       Job: {
@@ -233,12 +234,17 @@ export const openApiDocument = {
             'application/json': {
               schema: {
                 type: 'object',
-                properties: { itemId: { type: 'integer' }, vector: { type: 'array', items: { type: 'number' }, minItems: 2048, maxItems: 2048 }, ...searchOptions },
+                properties: {
+                  itemId: { type: 'integer' },
+                  vector: { type: 'array', items: { type: 'number' }, minItems: 2048, maxItems: 2048 },
+                  model: { type: 'string', description: "the vector's model id (GET /health → model); another model's vector is refused with 409" },
+                  ...searchOptions,
+                },
               },
             },
           },
         },
-        responses: { 200: { description: 'results, best first', ...json({ $ref: '#/components/schemas/SearchResponse' }) }, ...errors(400, 404, 413, 415, 422) },
+        responses: { 200: { description: 'results, best first', ...json({ $ref: '#/components/schemas/SearchResponse' }) }, ...errors(400, 404, 409, 413, 415, 422) },
       },
     },
     '/classify': {
@@ -362,7 +368,7 @@ export const openApiDocument = {
     },
     '/items/{id}': {
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
-      get: { summary: 'An item with metadata, predictions and box', responses: { 200: { description: 'item', ...json({ $ref: '#/components/schemas/Item' }) }, ...errors(404) } },
+      get: { summary: "An item with metadata, predictions and box; under its catalog's active head, its label", responses: { 200: { description: 'item', ...json({ $ref: '#/components/schemas/Item' }) }, ...errors(404) } },
       delete: { summary: 'Delete an item (admin)', security: admin, responses: { 200: { description: 'deleted' }, ...errors(401, 403, 404) } },
     },
     '/items/{id}/thumbnail': { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], get: { summary: 'WebP thumbnail (immutable)', responses: { 200: { description: 'image/webp' }, ...errors(404) } } },

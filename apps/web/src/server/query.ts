@@ -37,12 +37,14 @@ export type SearchParams = z.infer<typeof searchOptionsSchema>;
 export type Query =
   | { kind: 'image'; image: Uint8Array; region?: Rect; params: SearchParams; fields: Record<string, string> }
   | { kind: 'item'; itemId: number; params: SearchParams }
-  | { kind: 'vector'; vector: Float32Array; params: SearchParams };
+  | { kind: 'vector'; vector: Float32Array; model?: string; params: SearchParams };
 
 const jsonQuery = z
   .object({
     itemId: z.number().int().positive().optional(),
     vector: z.array(z.number()).length(2048, 'a query vector has 2048 values').optional(),
+    /** The model id of `vector` (network + pooling); when given, it must be the one this server searches. */
+    model: z.string().max(200).optional(),
   })
   .passthrough();
 
@@ -67,7 +69,7 @@ export async function readQuery(request: Request, options: { allowJson: boolean 
     const q = jsonQuery.parse(body);
     const params = searchOptionsSchema.parse(body);
     if (q.itemId !== undefined) return { kind: 'item', itemId: q.itemId, params };
-    if (q.vector !== undefined) return { kind: 'vector', vector: Float32Array.from(q.vector), params };
+    if (q.vector !== undefined) return { kind: 'vector', vector: Float32Array.from(q.vector), ...(q.model ? { model: q.model } : {}), params };
     throw badRequest('send { "itemId": … } (more like this) or { "vector": [2048 numbers] } (in-browser mode)');
   }
   throw unsupportedMediaType(options.allowJson ? 'send multipart/form-data with an "image", or JSON with an itemId or a vector' : 'send multipart/form-data with the image in the field "image"');

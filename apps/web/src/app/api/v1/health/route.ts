@@ -9,5 +9,5 @@ export const GET = handle(async () => {
   const loupe = await getLoupe();
   const info = (await loupe.embedder()).info();
   const index = await loupe.index();
-  return Response.json({ status: 'ok', model: info.modelId, provider: info.provider, indexed: index.size });
+  return Response.json({ status: 'ok', model: info.modelId, pooling: info.pooling, provider: info.provider, indexed: index.size });
 });

@@ -1,5 +1,5 @@
 import { searchJson } from '../../../../server/api';
-import { handle } from '../../../../server/errors';
+import { ApiError, handle } from '../../../../server/errors';
 import { getLoupe } from '../../../../server/loupe';
 import { readQuery } from '../../../../server/query';
 
@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 
 /**
  * Search by an image (multipart: `image`, optional `box` to search a region), by an indexed item (JSON `itemId`:
- * more like this) or by a vector computed in the browser (JSON `vector`). Options: k, catalog, minScore, classId,
+ * more like this) or by a vector computed in the browser (JSON `vector`, with its `model` id: another model's vector is refused with 409). Options: k, catalog, minScore, classId,
  * cursor (from nextCursor), label (with a catalog that has an active head: only items with that label).
  */
 export const POST = handle(async (request: Request) => {
@@ -22,6 +22,11 @@ export const POST = handle(async (request: Request) => {
     if (!result!.ok) throw result!.error;
     response = result!.value;
   } else if (query.kind === 'item') response = await loupe.searchByItem(query.itemId, options);
-  else response = await loupe.searchByVector(query.vector, options);
+  else {
+    // A vector from another model or pooling would match nothing meaningful: refuse it rather than return noise.
+    if (query.model !== undefined && query.model !== loupe.modelId)
+      throw new ApiError(409, 'MODEL_MISMATCH', `the vector was made by model "${query.model}", but this server searches "${loupe.modelId}"`);
+    response = await loupe.searchByVector(query.vector, options);
+  }
   return Response.json(searchJson(response, offset, params.k));
 });
