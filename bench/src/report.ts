@@ -43,6 +43,7 @@ interface Retrieval {
   worstHnswLoss: number;
   hnswWithin1Percent: boolean;
   best: { name: string; mapAt10Gain: number; pairedGain?: CI | null; clearlyWins: boolean };
+  heads?: { byPooling: Array<{ pooling: string; testAccuracy: CI; epochs: number; trainMs: number }>; gemVsAvg: CI };
 }
 interface NearDupProtocol {
   protocol: string;
@@ -59,6 +60,8 @@ interface NearDup {
   photos: string[];
   A: NearDupProtocol;
   B: NearDupProtocol;
+  pooling?: string;
+  byPooling?: Array<{ pooling: string; A: { recallAt1: CI; recallAt5: number }; B: { recallAt1: CI; recallAt5: number } }>;
 }
 interface Speed {
   rows: Array<{ threads: number; batch: number; raw: number; embed: number; embedRatio: number; cliIngest: number | null; cliRatio: number | null }>;
@@ -184,7 +187,7 @@ if (retrieval) {
   const s = retrieval.settings as { catalog: { size: number; perClass: number }; queries: { size: number; perClass: number }; hnsw: { M: number; efConstruction: number; efSearch: number }; pcaFitSample: number };
   const base = r.variants[0]!;
   const rows = r.variants.map((v) => [
-    v.name === 'avg' ? `**${v.name}** (Loupe today)` : v.name,
+    v.name === 'gem' ? `**${v.name}** (Loupe's default)` : v.name === 'avg' ? `${v.name} (\`LOUPE_POOLING=avg\`)` : v.name,
     v.dim,
     ci(v.exact.precisionAt10),
     ci(v.exact.mapAt10),
@@ -214,8 +217,8 @@ if (retrieval) {
   verdicts.push(`Retrieval: HNSW at the defaults loses at most ${f(loss, 4)} (absolute) against exact on any metric and variant — goal ≤ 1%: ${yes(r.hnswWithin1Percent)}.`);
   verdicts.push(
     r.best.name === 'avg'
-      ? 'Retrieval: no post-processing variant beat Loupe’s plain vector on mAP@10.'
-      : `Retrieval: best variant by mAP@10 is \`${r.best.name}\` (${r.best.mapAt10Gain >= 0 ? '+' : ''}${f(r.best.mapAt10Gain, 4)} over the plain vector${r.best.pairedGain ? `, paired 95% interval ±${f(r.best.pairedGain.ci95, 4)}` : ''}) — ${r.best.clearlyWins ? 'a clear win (the paired interval excludes 0)' : 'within noise, not a clear win'}.`,
+      ? 'Retrieval: no post-processing variant beat the average-pooled vector on mAP@10.'
+      : `Retrieval: best variant by mAP@10 is \`${r.best.name}\` (${r.best.mapAt10Gain >= 0 ? '+' : ''}${f(r.best.mapAt10Gain, 4)} over the average-pooled vector${r.best.pairedGain ? `, paired 95% interval ±${f(r.best.pairedGain.ci95, 4)}` : ''}) — ${r.best.clearlyWins ? 'a clear win (the paired interval excludes 0)' : 'within noise, not a clear win'}${r.best.name === 'gem' ? '; GeM is Loupe’s default vector' : ''}.`,
   );
   parts.push(`## 1. Retrieval quality on Fashion-MNIST
 
@@ -223,7 +226,7 @@ ${cmd('retrieval')} — ${when(retrieval)}
 
 Catalog: the first ${s.catalog.perClass} images of each class of the **training** split (${s.catalog.size} items); queries: the first
 ${s.queries.perClass} of each class of the **test** split (${s.queries.size}). 28×28 greyscale, upscaled to 224×224 by Loupe's own resize;
-vectors from the same ONNX model (the plain \`avg\` vector equals \`embedder.embed()\` on the raw picture: min cosine
+vectors from the same ONNX model (the \`avg\` and \`gem\` vectors equal \`embedder.embed()\` with that pooling on the raw picture: min cosine
 ${f(r.parityMinCosine, 6)}). Relevant = same class. P@10 = share of the 10 results of the query's class; mAP@10 = mean of
 Σᵢ P@i·relᵢ / 10; top-1 = 1-NN accuracy; vote = 10-NN majority accuracy. ± is the 95% interval over queries. HNSW:
 M ${s.hnsw.M}, efConstruction ${s.hnsw.efConstruction}, efSearch ${s.hnsw.efSearch} (the defaults). Post-processing is fitted on the catalog only
@@ -237,6 +240,21 @@ ${table(['variant', 'dim', 'P@10 exact', 'mAP@10 exact', 'Δ mAP@10 vs avg (pair
 HNSW's largest loss against exact over all variants and metrics: **${f(loss, 4)}** (goal ≤ 0.01: ${yes(r.hnswWithin1Percent)}).
 Best variant by exact mAP@10: **${r.best.name}** (${r.best.mapAt10Gain >= 0 ? '+' : ''}${f(r.best.mapAt10Gain, 4)} vs \`avg\` ${f(base.exact.mapAt10.mean, 4)};
 ${r.best.pairedGain ? `paired per-query difference ${ci(r.best.pairedGain, 4)}; ` : ''}${r.best.clearlyWins ? 'the paired interval excludes 0 — a clear win' : 'the paired interval includes 0 — not a clear win'}).
+${
+  r.heads
+    ? `
+**The pooling under a transfer-learning head.** A softmax head (\`@loupe/heads\` defaults, seed 1) trained on the
+catalog's vectors of each pooling, tested on the query vectors:
+
+${table(
+  ['pooling', 'head test accuracy', 'epochs', 'training'],
+  r.heads.byPooling.map((h) => [h.pooling, ci(h.testAccuracy), h.epochs, `${f(h.trainMs / 1000, 1)} s`]),
+)}
+
+GeM minus avg, paired per query: ${ci(r.heads.gemVsAvg, 4)}.
+`
+    : ''
+}
 ${(retrieval.notes ?? []).map((n) => `- ${n}`).join('\n')}
 `);
 }
@@ -276,6 +294,17 @@ ${table(['edit', 'what', 'recall@1 (A)', 'recall@1 (B)', 'median cosine to origi
 
 ![near-duplicate recall per edit](${img})
 
+${
+  r.byPooling
+    ? `The same queries with each pooling (the tables above use ${r.pooling ?? 'the default'}):
+
+${table(
+  ['pooling', 'recall@1 (A)', 'recall@5 (A)', 'recall@1 (B)', 'recall@5 (B)'],
+  r.byPooling.map((p) => [p.pooling, ci(p.A.recallAt1), f(p.A.recallAt5), ci(p.B.recallAt1), f(p.B.recallAt5)]),
+)}
+`
+    : ''
+}
 ${r.B.misses.length ? `Misses in B: ${r.B.misses.map((m) => `${m.photo} ${m.edit} (rank ${m.rank})`).join(', ')}.` : 'No misses in B.'}
 `);
 }

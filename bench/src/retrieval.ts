@@ -52,14 +52,14 @@ interface Variant {
   description: string;
 }
 const variants: Variant[] = [
-  { name: 'avg', pooling: 'avg', post: 'none', description: "Loupe's vector today: global average pooling, L2-normalised" },
+  { name: 'avg', pooling: 'avg', post: 'none', description: 'global average pooling, L2-normalised (LOUPE_POOLING=avg; the default before GeM)' },
   { name: 'avg+centre', pooling: 'avg', post: 'centre', description: 'minus the catalog mean, re-normalised' },
   { name: 'avg+pca256', pooling: 'avg', post: { pca: 256, power: 0 }, description: 'PCA to 256 dims (no whitening)' },
   { name: 'avg+pcaw128', pooling: 'avg', post: { pca: 128, power: 1 }, description: 'PCA whitening to 128 dims' },
   { name: 'avg+pcaw256', pooling: 'avg', post: { pca: 256, power: 1 }, description: 'PCA whitening to 256 dims' },
   { name: 'avg+pcaw256-half', pooling: 'avg', post: { pca: 256, power: 0.5 }, description: 'PCA to 256 dims, half whitening (λ^-1/4)' },
   ...(n > 1200 ? [{ name: 'avg+pcaw512', pooling: 'avg', post: { pca: 512, power: 1 }, description: 'PCA whitening to 512 dims' } as Variant] : []),
-  { name: 'gem', pooling: 'gem', post: 'none', description: 'GeM pooling (p = 3) of the last feature map' },
+  { name: 'gem', pooling: 'gem', post: 'none', description: "GeM pooling (p = 3) of the last feature map — Loupe's default vector" },
   { name: 'gem+pcaw256', pooling: 'gem', post: { pca: 256, power: 1 }, description: 'GeM, PCA whitening to 256 dims' },
   { name: 'cam', pooling: 'cam', post: 'none', description: 'feature map pooled with the top-1 class activation map as weights' },
   { name: 'cam+pcaw256', pooling: 'cam', post: { pca: 256, power: 1 }, description: 'CAM-weighted pooling, PCA whitening to 256 dims' },
