@@ -14,7 +14,7 @@ import { readEnv } from './env.ts';
 function exitCodeFor(error: unknown): number {
   if (error instanceof EmbeddingError && ['MODEL_NOT_BUILT', 'PROVIDER_UNAVAILABLE'].includes(error.code)) return EXIT.environment;
   if (error instanceof DbError && ['DATABASE_UNAVAILABLE', 'MIGRATION_FAILED', 'UNSUPPORTED_DATABASE_URL'].includes(error.code)) return EXIT.environment;
-  if (error instanceof CoreError && ['SOURCE_INVALID', 'INVALID_QUERY', 'UNKNOWN_FIELD'].includes(error.code)) return EXIT.usage;
+  if (error instanceof CoreError && ['SOURCE_INVALID', 'INVALID_QUERY', 'UNKNOWN_FIELD', 'HEAD_MODEL_MISMATCH'].includes(error.code)) return EXIT.usage;
   // A head cannot be trained from these labels (one class, too few examples): the request, not the machine.
   if (error instanceof HeadsError && ['TOO_FEW_CLASSES', 'TOO_FEW_EXAMPLES', 'INVALID_INPUT'].includes(error.code)) return EXIT.usage;
   return EXIT.someFailed;

@@ -188,7 +188,10 @@ export interface Head {
   /** The kNN baseline on the same validation split. */
   knnAccuracy: number | null;
   examples: number | null;
+  /** The vectors (model id: network + pooling) the head was trained on. */
   backbone: string;
+  /** In lists: false when `backbone` is not the server's model (the pooling changed): retrain to use this catalog's head. */
+  usable?: boolean;
   onnxBytes: number;
   createdAt: string;
   /** The validation confusion matrix as PNG (`?format=svg` for SVG, `?of=knn` for the baseline's). */

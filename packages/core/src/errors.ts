@@ -1,6 +1,6 @@
 // Typed errors of the use cases. Apps map `code` to exit codes and HTTP statuses.
 
-export type CoreErrorCode = 'SOURCE_INVALID' | 'UNSAFE_ENTRY' | 'LIMIT_EXCEEDED' | 'NOT_FOUND' | 'INVALID_QUERY' | 'UNKNOWN_FIELD';
+export type CoreErrorCode = 'SOURCE_INVALID' | 'UNSAFE_ENTRY' | 'LIMIT_EXCEEDED' | 'NOT_FOUND' | 'INVALID_QUERY' | 'UNKNOWN_FIELD' | 'HEAD_MODEL_MISMATCH';
 
 export class CoreError extends Error {
   constructor(
@@ -36,6 +36,16 @@ export class NotFoundError extends CoreError {
 export class InvalidQueryError extends CoreError {
   constructor(message: string) {
     super('INVALID_QUERY', message);
+  }
+}
+
+/**
+ * A classifier head reads the vectors it was trained on: one trained on another model's (e.g. before the pooling
+ * changed) cannot be used or activated here — train a new one.
+ */
+export class HeadModelMismatchError extends CoreError {
+  constructor(message: string) {
+    super('HEAD_MODEL_MISMATCH', message);
   }
 }
 

@@ -13,7 +13,7 @@ import {
   type TrainingProgress,
   type TrainOptions,
 } from '@loupe/heads';
-import { InvalidQueryError, NotFoundError, UnknownFieldError } from './errors.ts';
+import { HeadModelMismatchError, InvalidQueryError, NotFoundError, UnknownFieldError } from './errors.ts';
 import type { Logger, QueryAnalysis } from './types.ts';
 
 /** What `trainHead` learned and how well, as stored in the head's `metrics`. */
@@ -120,10 +120,19 @@ export function createHeads(deps: HeadsDeps) {
     return catalog;
   }
 
+  function assertSameModel(catalog: string, head: ClassifierHeadInfo): void {
+    if (head.modelId !== deps.modelId)
+      throw new HeadModelMismatchError(
+        `head v${head.version} of catalog "${catalog}" was trained on vectors of "${head.modelId}", but this instance uses "${deps.modelId}" ` +
+          '(the pooling changed?): train a new head (`loupe heads train`, or the admin heads page)',
+      );
+  }
+
   async function activeHead(catalogId: number, fresh = false): Promise<ClassifierHead | null> {
     const cached = activeCache.get(catalogId);
     if (!fresh && cached && performance.now() - cached.at < ACTIVE_TTL_MS) return cached.head;
-    const head = store.heads.active(catalogId);
+    // A head trained on another model's vectors (another pooling) would misread these: it serves nothing here.
+    const head = store.heads.active(catalogId).then((h) => (h && h.modelId === deps.modelId ? h : null));
     activeCache.set(catalogId, { at: performance.now(), head });
     head.catch(() => activeCache.delete(catalogId));
     return head;
@@ -303,6 +312,7 @@ export function createHeads(deps: HeadsDeps) {
     /** Makes a version the active head and (re)labels the catalog's items with it. */
     async activate(catalog: string, version: number): Promise<{ head: ClassifierHeadInfo; labelled: number }> {
       const head = await heads.get(catalog, version);
+      assertSameModel(catalog, head);
       const info = await store.heads.activate(head.id);
       activeCache.delete(head.catalogId);
       const labelled = await labelItems(head);
@@ -317,6 +327,7 @@ export function createHeads(deps: HeadsDeps) {
       const c = await catalogOf(options.catalog);
       const head = await store.heads.active(c.id);
       if (!head) throw new NotFoundError(`catalog "${options.catalog}" has no active head: train one with \`loupe heads train\``);
+      assertSameModel(options.catalog, head);
       const session = await sessionFor(head);
       const embedder = await deps.embedder();
       const out: Array<Settled<CatalogClassification>> = [];

@@ -98,7 +98,7 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
     }
     const [id] = (await catalogIds(slugs))!;
     const head = await heads.activeHead(id!);
-    if (!head && opts.label !== undefined) throw new InvalidQueryError(`catalog "${slugs[0]}" has no active head to filter by label`);
+    if (!head && opts.label !== undefined) throw new InvalidQueryError(`catalog "${slugs[0]}" has no active head (trained on this instance's vectors) to filter by label`);
     return head;
   }
 

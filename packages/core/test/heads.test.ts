@@ -6,9 +6,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { createEmbedder, type Embedder } from '@loupe/embedding';
+import { createEmbedder, vectorModelId, type Embedder } from '@loupe/embedding';
 import { TooFewClassesError, TooFewExamplesError, TrainingCancelledError } from '@loupe/heads';
-import { InvalidQueryError, NotFoundError, openLoupe, UnknownFieldError, type HeadTrainingProgress, type Loupe } from '../src/index.ts';
+import { HeadModelMismatchError, InvalidQueryError, NotFoundError, openLoupe, UnknownFieldError, type HeadTrainingProgress, type Loupe } from '../src/index.ts';
 import { PHOTOS, tempDir } from './helpers.ts';
 
 const CLASSES: Record<string, string[]> = { bird: ['robin.jpg', 'eagle.jpg'], cat: ['cat.jpg'], fruit: ['orange.jpg'], squirrel: ['squirrel.jpg'] };
@@ -33,11 +33,12 @@ const TRAIN_CROPS: Array<[number, number, number, number]> = [
 describe('classifier heads', () => {
   let embedder: Embedder;
   let loupe: Loupe;
+  const dataDir = tempDir();
   let heldOut: Array<{ path: string; label: string }>;
 
   before(async () => {
     embedder = await createEmbedder({ device: 'cpu' });
-    loupe = await openLoupe({ dataDir: tempDir(), embedder });
+    loupe = await openLoupe({ dataDir, embedder });
     // A manifest: "kind" is the label; "single" has one value for all; "sparse" leaves one class with 2 examples.
     const dir = tempDir('loupe-heads-src-');
     const rows = ['path,kind,single,sparse,colour'];
@@ -199,5 +200,38 @@ describe('classifier heads', () => {
     assert.equal(r!.value.head.box, null);
     await loupe.heads.activate('zoo', 1);
     await assert.rejects(loupe.heads.activate('zoo', 7), NotFoundError);
+  });
+
+  it("a head trained on another pooling's vectors serves nothing here: classify and activate refuse it by name, search leaves it out", async () => {
+    const avgEmbedder = await createEmbedder({ device: 'cpu', pooling: 'avg' });
+    const old = await openLoupe({ dataDir, embedder: avgEmbedder });
+    try {
+      await old.reindex();
+      const trained = await old.heads.train({ catalog: 'zoo', field: 'kind', maxEpochs: 20 });
+      assert.deepEqual([trained.head.version, trained.head.active, trained.head.modelId], [3, true, vectorModelId('avg')]);
+    } finally {
+      await old.close();
+      await avgEmbedder.dispose();
+    }
+    // A fresh GeM instance on the same data: v3 is the active head in the store, but it reads average-pooled vectors.
+    const now = await openLoupe({ dataDir, embedder });
+    try {
+      await assert.rejects(
+        now.heads.classify([heldOut[0]!.path], { catalog: 'zoo' }),
+        (e) => e instanceof HeadModelMismatchError && /head v3 of catalog "zoo" was trained on vectors of "resnet50-imagenet1k-keras@1"/.test(e.message),
+      );
+      await assert.rejects(now.heads.activate('zoo', 3), HeadModelMismatchError);
+      const [r] = await now.search([heldOut[0]!.path], { catalog: 'zoo', k: 3 });
+      assert.ok(r!.ok);
+      assert.equal(r!.value.query!.head, undefined);
+      assert.ok(r!.value.results.every((x) => x.label === undefined));
+      await assert.rejects(now.search([heldOut[0]!.path], { catalog: 'zoo', label: 'bird' }), InvalidQueryError);
+      // a head trained on this instance's vectors can be activated again
+      await now.heads.activate('zoo', 1);
+      const [again] = await now.search([heldOut[0]!.path], { catalog: 'zoo', k: 3 });
+      assert.ok(again!.ok && again!.value.query!.head!.predictions[0]!.label === heldOut[0]!.label);
+    } finally {
+      await now.close();
+    }
   });
 });

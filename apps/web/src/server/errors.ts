@@ -35,6 +35,7 @@ const STATUS: Record<string, number> = {
   NOT_FOUND: 404,
   INVALID_QUERY: 400,
   UNKNOWN_FIELD: 422,
+  HEAD_MODEL_MISMATCH: 409,
   // heads
   TOO_FEW_CLASSES: 422,
   TOO_FEW_EXAMPLES: 422,

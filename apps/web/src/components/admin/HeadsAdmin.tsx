@@ -24,6 +24,7 @@ interface Head {
   examples: number | null;
   createdAt: string;
   confusionUrl: string;
+  usable?: boolean;
 }
 interface HeadDetail extends Head {
   metrics: { validation: ClassMetrics; knn: (ClassMetrics & { k: number }) | null; epochs: number; bestEpoch: number; trainExamples: number; validationExamples: number };
@@ -194,10 +195,15 @@ export function HeadsAdmin({ slug }: { slug: string }) {
                 v{h.version}
               </button>
               {h.active ? <span className="badge">active</span> : null}
+              {h.usable === false ? (
+                <span className="badge warn" title="trained on vectors of another pooling: it serves nothing until you train a new head" data-testid={`head-stale-${h.version}`}>
+                  other vectors — retrain
+                </span>
+              ) : null}
               <span className="muted small">
                 field “{h.field}”, {h.classes.length} classes, {h.examples ?? '—'} examples · accuracy {pct(h.validationAccuracy)} (kNN {pct(h.knnAccuracy)}) · {new Date(h.createdAt).toLocaleString()}
               </span>
-              {!h.active ? (
+              {!h.active && h.usable !== false ? (
                 <button type="button" className="button small" onClick={() => void activate(h.version)} data-testid={`head-activate-${h.version}`}>
                   Activate
                 </button>

@@ -8,12 +8,16 @@ import { getLoupe } from '../../../../../../server/loupe';
 export const dynamic = 'force-dynamic';
 type Context = { params: Promise<{ slug: string }> };
 
-/** The catalog's classifier heads, newest first; `active` is the active head's version (null when none). */
+/**
+ * The catalog's classifier heads, newest first; `active` is the active head's version (null when none). `usable` is
+ * false for a head trained on another model's vectors (before the pooling changed): it serves nothing until retrained.
+ */
 export const GET = handle(async (_request: Request, { params }: Context) => {
   const { slug } = await params;
-  const heads = await (await getLoupe()).heads.list(slug);
+  const loupe = await getLoupe();
+  const heads = await loupe.heads.list(slug);
   const running = runningTrainingFor(slug);
-  return Response.json({ heads: heads.map((h) => headJson(h, slug)), active: heads.find((h) => h.active)?.version ?? null, training: running ? trainingJson(running) : null });
+  return Response.json({ heads: heads.map((h) => ({ ...headJson(h, slug), usable: h.modelId === loupe.modelId })), active: heads.find((h) => h.active)?.version ?? null, training: running ? trainingJson(running) : null });
 });
 
 const trainBody = z.object({
