@@ -37,7 +37,7 @@ test.describe('admin', () => {
     await page.getByLabel('Admin password').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
-    await expect(page.getByTestId('stat-model')).toHaveText('resnet50-imagenet1k-keras@1');
+    await expect(page.getByTestId('stat-model')).toHaveText('resnet50-imagenet1k-keras@1+gem3');
     await expect(page.getByTestId('stat-provider')).toHaveText(/^(CPU|CUDA|WEBGPU)$/);
     await expect(page.getByTestId('stat-indexed')).toHaveText('14');
     await expect(page.getByTestId('catalog-demo')).toContainText('Demo photos');
