@@ -105,6 +105,8 @@ describe('REST API v1: classifier heads', () => {
 
     const list = await anonymous.heads.list('zoo');
     assert.equal(list.active, 1);
+    // trained on the server's own (GeM) vectors, so it can serve
+    assert.deepEqual([list.heads[0]!.backbone, list.heads[0]!.usable], [(await anonymous.health()).model, true]);
     const detail = await anonymous.heads.get('zoo', 1);
     assert.equal(detail.metrics.validation.perClass.length, 3);
     assert.equal(detail.metrics.validation.confusion.length, 3);
