@@ -24,10 +24,13 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench/results/transfer-learning.json' },
     /** Also train on the first n per class of the catalog (a learning curve), e.g. 500,1000. */
     curve: { type: 'string', default: '' },
+    /** The vectors to train on: 'gem' (Loupe's default) or 'avg' (the items must have been indexed with it). */
+    pooling: { type: 'string', default: 'gem' },
   },
 });
+if (values.pooling !== 'gem' && values.pooling !== 'avg') throw new Error(`--pooling must be gem or avg, got ${values.pooling}`);
 
-const loupe = await openLoupe({ dataDir: resolve(values['data-dir']!), device: 'cpu' });
+const loupe = await openLoupe({ dataDir: resolve(values['data-dir']!), device: 'cpu', pooling: values.pooling });
 const say = (line: string) => process.stdout.write(line + '\n');
 try {
   const hidden = Number(values.hidden);
