@@ -3,7 +3,7 @@
 import * as ort from 'onnxruntime-web';
 import { InvalidInputError, DisposedError } from './errors.ts';
 import { DEFAULT_POOLING, POOLINGS, vectorModelId, type Pooling } from './model-files.ts';
-import { INPUT_SIZE, l2Normalize, localizeClasses, poolFeatureMap, topPredictions, displayLabel } from './postprocess.ts';
+import { featureMapAt, imageVector, INPUT_SIZE, localizeClasses, topPredictions, displayLabel, vectorOutput } from './postprocess.ts';
 import { clampRegion, resizeToSquareRGB, toNHWCBatch, validateRawImage } from './preprocess.ts';
 import type { ImageAnalysis, LocalizeOptions, RawImage, Rect } from './types.ts';
 
@@ -68,23 +68,14 @@ export async function createBrowserEmbedder(options: BrowserEmbedderOptions): Pr
       INPUT_SIZE,
       3,
     ]);
-    const fetches = ['probabilities', ...(pooling === 'avg' ? ['features'] : []), ...(head || pooling !== 'avg' ? ['feature_map'] : [])];
+    const fetches = [...new Set(['probabilities', vectorOutput(pooling), ...(head ? ['feature_map'] : [])])];
     const out = await session.run({ pixels: tensor }, fetches);
     const probs = out.probabilities!;
     const classes = probs.dims[1]!;
     return prepared.map((p, n) => {
       const predictions = topPredictions((probs.data as Float32Array).subarray(n * classes, (n + 1) * classes), labels, opts.topK ?? 5);
-      let map: { data: Float32Array; channels: number; height: number; width: number } | undefined;
-      if (out.feature_map) {
-        const [, channels, height, width] = out.feature_map.dims as [number, number, number, number];
-        const per = channels * height * width;
-        map = { data: (out.feature_map.data as Float32Array).subarray(n * per, (n + 1) * per), channels, height, width };
-      }
-      let vector: Float32Array;
-      if (pooling === 'avg') {
-        const featureDim = out.features!.dims[1]!;
-        vector = l2Normalize((out.features!.data as Float32Array).subarray(n * featureDim, (n + 1) * featureDim));
-      } else vector = l2Normalize(poolFeatureMap(map!, pooling));
+      const map = out.feature_map ? featureMapAt(out.feature_map, n) : undefined;
+      const vector = imageVector(pooling, n, out.features, map);
       const boxes: ImageAnalysis['boxes'] = head && map ? localizeClasses(map, head, predictions, p.region, opts).boxes : [];
       return { width: p.source.width, height: p.source.height, predictions, vector, boxes };
     });

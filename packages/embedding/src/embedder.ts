@@ -6,7 +6,7 @@ import { decodeImage, DEFAULT_MAX_PIXELS, type DecodedImage } from './decode.ts'
 import { DisposedError, InvalidInputError } from './errors.ts';
 import { DEFAULT_POOLING, POOLINGS, vectorModelId } from './model-files.ts';
 import { loadModelFiles } from './model-store.ts';
-import { INPUT_SIZE, l2Normalize, localizeClasses, poolFeatureMap, topPredictions, type ClassifierHead } from './postprocess.ts';
+import { featureMapAt, imageVector, INPUT_SIZE, localizeClasses, topPredictions, vectorOutput, type ClassifierHead } from './postprocess.ts';
 import { toNHWCBatch } from './preprocess.ts';
 import { openSession, type ProviderSession } from './providers.ts';
 import type {
@@ -43,12 +43,6 @@ async function renderHeatmap(
   return { png: new Uint8Array(png), width, height, classId };
 }
 
-function featureMapOf(tensor: ort.Tensor, n: number) {
-  const [, channels, height, width] = tensor.dims as [number, number, number, number];
-  const per = channels * height * width;
-  return { data: (tensor.data as Float32Array).subarray(n * per, (n + 1) * per), channels, height, width };
-}
-
 async function* batches<T>(items: Iterable<T> | AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
   let batch: T[] = [];
   for await (const item of items) {
@@ -68,8 +62,7 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
   const pooling = options.pooling ?? DEFAULT_POOLING;
   if (!POOLINGS.includes(pooling)) throw new InvalidInputError(`pooling must be one of ${POOLINGS.join(', ')}, got ${String(pooling)}`);
   // The average-pooled vector is the model's own `features` output; GeM is computed here from the feature map.
-  const vectorOutput: OutputName = pooling === 'avg' ? 'features' : 'feature_map';
-  const ALL: Needs = { outputs: ['probabilities', 'feature_map', ...(pooling === 'avg' ? (['features'] as const) : [])], boxes: true, vector: true };
+  const ALL: Needs = { outputs: [...new Set<OutputName>(['probabilities', 'feature_map', vectorOutput(pooling)])], boxes: true, vector: true };
   const logger = options.logger;
   const model = await loadModelFiles(options.modelDir);
   const head: ClassifierHead = model.head;
@@ -135,13 +128,8 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
             const probs = (out.probabilities.data as Float32Array).subarray(n * classes, (n + 1) * classes);
             analysis.predictions = topPredictions(probs, head.labels, Math.max(topK, opts.topK ?? 0));
           }
-          const slice = out?.feature_map ? featureMapOf(out.feature_map, n) : undefined;
-          if (needs.vector && out) {
-            if (pooling === 'avg') {
-              const dim = out.features!.dims[1]!;
-              analysis.vector = l2Normalize((out.features!.data as Float32Array).subarray(n * dim, (n + 1) * dim));
-            } else analysis.vector = l2Normalize(poolFeatureMap(slice!, pooling));
-          }
+          const slice = out?.feature_map ? featureMapAt(out.feature_map, n) : undefined;
+          if (needs.vector && out) analysis.vector = imageVector(pooling, n, out.features, slice);
           if (needs.boxes && slice) {
             const { boxes, topMap } = localizeClasses(slice, head, analysis.predictions, image.region, opts);
             analysis.boxes = boxes;
@@ -168,7 +156,7 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
 
   const embedder: Embedder = {
     async embed(images) {
-      const results = await collect(images, {}, { outputs: [vectorOutput], boxes: false, vector: true });
+      const results = await collect(images, {}, { outputs: [vectorOutput(pooling)], boxes: false, vector: true });
       return results.map((r) => r.vector);
     },
     async classify(images, opts = {}) {

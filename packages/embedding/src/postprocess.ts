@@ -58,6 +58,34 @@ export function poolFeatureMap(map: FeatureMapSlice, pooling: Pooling): Float32A
   return out;
 }
 
+/** The part of a model output the post-processing reads; both onnxruntime-node's and onnxruntime-web's tensors fit. */
+export interface OutputTensor {
+  dims: readonly number[];
+  data: unknown;
+}
+
+/** Image `n`'s slice of a batch's `feature_map` output, [N, C, H, W]. */
+export function featureMapAt(tensor: OutputTensor, n: number): FeatureMapSlice {
+  const [, channels, height, width] = tensor.dims as [number, number, number, number];
+  const per = channels * height * width;
+  return { data: (tensor.data as Float32Array).subarray(n * per, (n + 1) * per), channels, height, width };
+}
+
+/**
+ * Image `n`'s unit vector: the model's own `features` output for 'avg', else the pooled feature map. Ask the session
+ * for `features` (avg) or `feature_map` (gem) accordingly — `vectorOutput(pooling)`.
+ */
+export function imageVector(pooling: Pooling, n: number, features: OutputTensor | undefined, map: FeatureMapSlice | undefined): Float32Array {
+  if (pooling === 'avg') {
+    const dim = features!.dims[1]!;
+    return l2Normalize((features!.data as Float32Array).subarray(n * dim, (n + 1) * dim));
+  }
+  return l2Normalize(poolFeatureMap(map!, pooling));
+}
+
+/** The model output the vector of a pooling is made from. */
+export const vectorOutput = (pooling: Pooling): 'features' | 'feature_map' => (pooling === 'avg' ? 'features' : 'feature_map');
+
 export const LOCALIZE_DEFAULTS = { topK: 3, minScore: 0.1, threshold: 0.3 } as const;
 
 export interface FeatureMapSlice {
