@@ -10,7 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { createEmbedder, defaultModelDir, INPUT_SIZE, MODEL_FILES, poolFeatureMap, type ModelManifest, type RawImage } from '@loupe/embedding';
+import { classActivationMap, createEmbedder, defaultModelDir, INPUT_SIZE, MODEL_FILES, poolFeatureMap, type ModelManifest, type RawImage } from '@loupe/embedding';
 import { CACHE_DIR } from './common.ts';
 
 export const DIM = 2048;
@@ -65,15 +65,12 @@ export async function openExtractor(options: { threads?: number; modelDir?: stri
       for (let b = 0; b < n; b++) {
         const avg = l2normalize(features.slice(b * DIM, (b + 1) * DIM));
         const base = b * DIM * hw;
-        const gem = poolFeatureMap({ data: map.subarray(base, base + DIM * hw), channels: DIM, height: h, width: w }, 'gem');
+        const own = map.subarray(base, base + DIM * hw);
+        const gem = poolFeatureMap({ data: own, channels: DIM, height: h, width: w }, 'gem');
         // CAM of the top-1 class.
         let top = 0;
         for (let k = 1; k < classes; k++) if (probs[b * classes + k]! > probs[b * classes + top]!) top = k;
-        const cam = new Float32Array(hw);
-        for (let c = 0; c < DIM; c++) {
-          const wc = head[top * DIM + c]!;
-          for (let x = 0; x < hw; x++) cam[x]! += wc * map[base + c * hw + x]!;
-        }
+        const cam = classActivationMap(own, DIM, h, w, head, top).values;
         let total = 0;
         for (let x = 0; x < hw; x++) total += (cam[x] = Math.max(0, cam[x]!));
         const camPooled = new Float32Array(DIM);

@@ -7,27 +7,17 @@ import {
   exportHeadOnnx,
   openHeadSession,
   trainHead,
-  type ClassificationMetrics,
   type HeadPrediction,
   type HeadSession,
   type TrainingProgress,
+  type TrainingReport,
   type TrainOptions,
 } from '@loupe/heads';
 import { HeadModelMismatchError, InvalidQueryError, NotFoundError, UnknownFieldError } from './errors.ts';
 import type { Logger, QueryAnalysis } from './types.ts';
 
 /** What `trainHead` learned and how well, as stored in the head's `metrics`. */
-export interface HeadMetrics {
-  trainAccuracy: number;
-  validation: ClassificationMetrics;
-  knn: (ClassificationMetrics & { k: number }) | null;
-  examples: number;
-  trainExamples: number;
-  validationExamples: number;
-  classCounts: Record<string, number>;
-  epochs: number;
-  bestEpoch: number;
-  history: TrainingProgress[];
+export interface HeadMetrics extends Omit<TrainingReport, 'tookMs'> {
   /** Labelled items without a stored vector for the backbone (left out of training). */
   skippedWithoutVector: number;
   trainingMs: number;
@@ -243,20 +233,8 @@ export function createHeads(deps: HeadsDeps) {
         { ...trainOptions, signal, onProgress: (p) => onProgress?.({ phase: 'training', ...p }) },
       );
       const r = trained.report;
-      const metrics: HeadMetrics = {
-        trainAccuracy: r.trainAccuracy,
-        validation: r.validation,
-        knn: r.knn,
-        examples: r.examples,
-        trainExamples: r.trainExamples,
-        validationExamples: r.validationExamples,
-        classCounts: r.classCounts,
-        epochs: r.epochs,
-        bestEpoch: r.bestEpoch,
-        history: r.history,
-        skippedWithoutVector: labels.size - vectors.length,
-        trainingMs: r.tookMs,
-      };
+      const { tookMs: trainingMs, ...report } = r;
+      const metrics: HeadMetrics = { ...report, skippedWithoutVector: labels.size - vectors.length, trainingMs };
       const onnx = exportHeadOnnx(trained.model, { backbone: deps.modelId, labelField: field, catalog: catalog.slug });
       const activate = options.activate !== false;
       const head = await store.heads.create({
