@@ -1,6 +1,6 @@
 // Typed errors of the use cases. Apps map `code` to exit codes and HTTP statuses.
 
-export type CoreErrorCode = 'SOURCE_INVALID' | 'UNSAFE_ENTRY' | 'LIMIT_EXCEEDED' | 'NOT_FOUND' | 'INVALID_QUERY' | 'UNKNOWN_FIELD' | 'HEAD_MODEL_MISMATCH';
+export type CoreErrorCode = 'SOURCE_INVALID' | 'UNSAFE_ENTRY' | 'LIMIT_EXCEEDED' | 'NOT_FOUND' | 'INVALID_QUERY' | 'UNKNOWN_FIELD' | 'HEAD_MODEL_MISMATCH' | 'MODEL_MISMATCH';
 
 export class CoreError extends Error {
   constructor(
@@ -46,6 +46,13 @@ export class InvalidQueryError extends CoreError {
 export class HeadModelMismatchError extends CoreError {
   constructor(message: string) {
     super('HEAD_MODEL_MISMATCH', message);
+  }
+}
+
+/** A query vector made by another model or pooling than the index's: it would match nothing meaningful. */
+export class VectorModelMismatchError extends CoreError {
+  constructor(message: string) {
+    super('MODEL_MISMATCH', message);
   }
 }
 

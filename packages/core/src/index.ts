@@ -15,7 +15,7 @@ export {
   type SourceItem,
   type SourceLimits,
 } from './sources/index.ts';
-export { CoreError, HeadModelMismatchError, InvalidQueryError, InvalidSourceError, NotFoundError, SourceLimitError, UnknownFieldError, type CoreErrorCode } from './errors.ts';
+export { CoreError, HeadModelMismatchError, VectorModelMismatchError, InvalidQueryError, InvalidSourceError, NotFoundError, SourceLimitError, UnknownFieldError, type CoreErrorCode } from './errors.ts';
 export {
   labelOf,
   type CatalogClassification,

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createStore, type Catalog, type CatalogWithCount, type HydratedItem, type Job, type Store } from '@loupe/db';
 import { createEmbedder, DEFAULT_POOLING, vectorModelId, type Embedder, type ImageAnalysis, type ImageInput, type Settled } from '@loupe/embedding';
-import { InvalidQueryError, NotFoundError } from './errors.ts';
+import { InvalidQueryError, NotFoundError, VectorModelMismatchError } from './errors.ts';
 import { createHeads, type Heads } from './heads.ts';
 import { IndexManager } from './index-manager.ts';
 import { runIngest } from './ingest.ts';
@@ -42,8 +42,11 @@ export interface Loupe {
   search(queries: ImageInput[], options?: SearchOptions): Promise<Array<Settled<SearchResponse>>>;
   /** "More like this": the neighbours of an indexed item (the item itself left out). */
   searchByItem(itemId: number, options?: SearchOptions): Promise<SearchResponse>;
-  /** Search with a vector computed elsewhere (the browser). */
-  searchByVector(vector: Float32Array, options?: SearchOptions): Promise<SearchResponse>;
+  /**
+   * Search with a vector computed elsewhere (the browser). With `model` (the vector's model id), a vector of another
+   * model or pooling is refused (VectorModelMismatchError) instead of matched against this index.
+   */
+  searchByVector(vector: Float32Array, options?: SearchOptions & { model?: string }): Promise<SearchResponse>;
   removeItems(ids: number[]): Promise<{ deleted: number }>;
   /** Computes the active model's embedding for items that lack one (or all, with `all`). */
   reindex(options?: { catalog?: string; all?: boolean; onProgress?: (done: number, total: number) => void }): Promise<{ reindexed: number; failed: Array<{ id: number; reason: string }> }>;
@@ -236,6 +239,8 @@ export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
       return { query: null, results, tookMs: Math.round(performance.now() - started) };
     },
     async searchByVector(vector, opts = {}) {
+      if (opts.model !== undefined && opts.model !== modelId)
+        throw new VectorModelMismatchError(`the vector was made by model "${opts.model}", but this instance searches "${modelId}"`);
       if (vector.length !== FEATURE_DIM) throw new InvalidQueryError(`a query vector has ${FEATURE_DIM} values, got ${vector.length}`);
       if (!vector.every(Number.isFinite)) throw new InvalidQueryError('the query vector has non-finite values');
       const started = performance.now();

@@ -1,5 +1,5 @@
 import { searchJson } from '../../../../server/api';
-import { ApiError, handle } from '../../../../server/errors';
+import { handle } from '../../../../server/errors';
 import { getLoupe } from '../../../../server/loupe';
 import { readQuery } from '../../../../server/query';
 
@@ -22,11 +22,6 @@ export const POST = handle(async (request: Request) => {
     if (!result!.ok) throw result!.error;
     response = result!.value;
   } else if (query.kind === 'item') response = await loupe.searchByItem(query.itemId, options);
-  else {
-    // A vector from another model or pooling would match nothing meaningful: refuse it rather than return noise.
-    if (query.model !== undefined && query.model !== loupe.modelId)
-      throw new ApiError(409, 'MODEL_MISMATCH', `the vector was made by model "${query.model}", but this server searches "${loupe.modelId}"`);
-    response = await loupe.searchByVector(query.vector, options);
-  }
+  else response = await loupe.searchByVector(query.vector, { ...options, model: query.model });
   return Response.json(searchJson(response, offset, params.k));
 });
