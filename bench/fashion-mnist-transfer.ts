@@ -10,7 +10,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { labelOf, openLoupe } from '@loupe/core';
+import { benchmarkInternals, labelOf, openLoupe } from '@loupe/core';
+import type { Store } from '@loupe/db';
 import { exportHeadOnnx, openHeadSession, trainHead } from '@loupe/heads';
 
 const { values } = parseArgs({
@@ -30,7 +31,7 @@ const { values } = parseArgs({
 });
 if (values.pooling !== 'gem' && values.pooling !== 'avg') throw new Error(`--pooling must be gem or avg, got ${values.pooling}`);
 
-const loupe = await openLoupe({ dataDir: resolve(values['data-dir']!), device: 'cpu', pooling: values.pooling });
+const loupe = await openLoupe({ dataDir: resolve(values['data-dir']!), embedding: { device: 'cpu', pooling: values.pooling } });
 const say = (line: string) => process.stdout.write(line + '\n');
 try {
   const hidden = Number(values.hidden);
@@ -47,12 +48,12 @@ try {
   say(`trained v${trained.head.version} on ${trained.metrics.examples} examples in ${(trained.tookMs / 1000).toFixed(1)} s (${trained.metrics.epochs} epochs)`);
 
   // The test split: stored vectors and labels of the test catalog.
-  const testCatalog = (await loupe.store.catalogs.getBySlug(values.test!))!;
-  const trainCatalog = (await loupe.store.catalogs.getBySlug(values.train!))!;
+  const testCatalog = (await benchmarkInternals(loupe).store.catalogs.getBySlug(values.test!))!;
+  const trainCatalog = (await benchmarkInternals(loupe).store.catalogs.getBySlug(values.train!))!;
   const truth = new Map<number, string>();
   let cursor: number | null = null;
   do {
-    const page: Awaited<ReturnType<typeof loupe.store.items.list>> = await loupe.store.items.list({ catalogId: testCatalog.id, limit: 1000, cursor });
+    const page: Awaited<ReturnType<Store['items']['list']>> = await benchmarkInternals(loupe).store.items.list({ catalogId: testCatalog.id, limit: 1000, cursor });
     for (const item of page.items) {
       const label = labelOf(item.metadata, values.field!);
       if (label !== undefined) truth.set(item.id, label);
@@ -61,7 +62,7 @@ try {
   } while (cursor !== null);
   const vectors: Float32Array[] = [];
   const labels: string[] = [];
-  for await (const rows of loupe.store.embeddings.streamAfter({ modelId: loupe.modelId, after: 0, catalogId: testCatalog.id })) {
+  for await (const rows of benchmarkInternals(loupe).store.embeddings.streamAfter({ modelId: loupe.modelId, after: 0, catalogId: testCatalog.id })) {
     for (const r of rows) {
       const label = truth.get(r.itemId);
       if (label === undefined) continue;
@@ -70,7 +71,7 @@ try {
     }
   }
 
-  const head = await loupe.store.heads.get(trained.head.id);
+  const head = await benchmarkInternals(loupe).store.heads.get(trained.head.id);
   const session = await openHeadSession(head!.onnx);
   const started = performance.now();
   const predictions = await session.predict(vectors, { topK: 1 });
@@ -83,14 +84,14 @@ try {
   const labelOfTrain = new Map<number, string>();
   cursor = null;
   do {
-    const page: Awaited<ReturnType<typeof loupe.store.items.list>> = await loupe.store.items.list({ catalogId: trainCatalog.id, limit: 1000, cursor });
+    const page: Awaited<ReturnType<Store['items']['list']>> = await benchmarkInternals(loupe).store.items.list({ catalogId: trainCatalog.id, limit: 1000, cursor });
     for (const item of page.items) {
       const label = labelOf(item.metadata, values.field!);
       if (label !== undefined) labelOfTrain.set(item.id, label);
     }
     cursor = page.nextCursor;
   } while (cursor !== null);
-  const index = await loupe.index();
+  const index = await benchmarkInternals(loupe).index();
   await index.catchUp();
   const trainIds = new Set(labelOfTrain.keys());
   let knnCorrect = 0;
@@ -132,7 +133,7 @@ try {
   const sizes = values.curve ? values.curve.split(',').map(Number) : [];
   if (sizes.length > 0) {
     const trainVectors = new Map<number, Float32Array>();
-    for await (const rows of loupe.store.embeddings.streamAfter({ modelId: loupe.modelId, after: 0, catalogId: trainCatalog.id })) for (const r of rows) trainVectors.set(r.itemId, r.vector);
+    for await (const rows of benchmarkInternals(loupe).store.embeddings.streamAfter({ modelId: loupe.modelId, after: 0, catalogId: trainCatalog.id })) for (const r of rows) trainVectors.set(r.itemId, r.vector);
     const ordered = [...labelOfTrain.keys()].filter((id) => trainVectors.has(id)).sort((a, b) => a - b);
     for (const perClass of sizes) {
       const taken = new Map<string, number>();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the built web app on the embedded default (SQLite + an index file under the data directory).
-# Honours PORT (default 3000), HOST (default 0.0.0.0), LOUPE_DATA_DIR (default ./data) and the other LOUPE_* variables
+# Honours PORT (default 3000), HOST (default 127.0.0.1: this machine only; HOST=0.0.0.0 listens on every interface), LOUPE_DATA_DIR (default ./data) and the other LOUPE_* variables
 # (see apps/web/README.md). `npm run demo` sets up, builds and calls this with a demo catalog.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,8 +22,11 @@ else
   admin_note="admin password: from LOUPE_ADMIN_PASSWORD"
 fi
 port="${PORT:-3000}"
-host="${HOST:-0.0.0.0}"
-echo "▸ Loupe on http://localhost:${port}  (data: $LOUPE_DATA_DIR)"
+host="${HOST:-127.0.0.1}"
+echo "▸ Loupe on http://${host}:${port}  (data: $LOUPE_DATA_DIR; HOST=0.0.0.0 to listen on every interface)"
 echo "  $admin_note"
 cd apps/web
-exec node ../../node_modules/next/dist/bin/next start -p "$port" -H "$host"
+# Idle connections stay open 65 s: longer than any client's or proxy's own idle timeout (fetch keeps 4 s, load
+# balancers 60 s), so the client always closes first. With Node's default 5 s, a busy server (an ingest running)
+# can close a kept-alive connection just as a client reuses it, and that request fails with ECONNRESET.
+exec node ../../node_modules/next/dist/bin/next start -p "$port" -H "$host" --keepAliveTimeout 65000

@@ -37,6 +37,9 @@ plain=$(sed -E 's/\x1b\[[0-9;]*[A-Za-z]//g; s/^[^ ]+:test: //' "$log")
 count() { grep -aoE "$1" <<<"$plain" | grep -aoE '[0-9]+' | awk '{s+=$1} END {print s+0}' || true; }
 passed=$(( $(count '# pass [0-9]+') + $(count '^ +[0-9]+ passed \(') ))
 failed=$(( $(count '# fail [0-9]+') + $(count '^ +[0-9]+ failed *$') ))
+# The names of the failing tests, kept for the last lines of the run (CI shows only its tail): TAP's "not ok" lines
+# (a failing test and the suites and files around it) and Playwright's "✘" lines, each with its package.
+failures=$(sed -E 's/\x1b\[[0-9;]*[A-Za-z]//g' "$log" | grep -aE 'not ok [0-9]+ - |✘' | sed -E 's/ +# .*$//' | awk '!seen[$0]++' | head -60 || true)
 rm -f "$log"
 
 # The benchmark suite at its smoke size, so it cannot rot. A benchmark measures; it never fails because the machine
@@ -51,5 +54,6 @@ elif [ "$bench_status" -ne 0 ]; then
   echo "the quick benchmarks crashed (exit $bench_status)" >&2
 fi
 
+if [ -n "$failures" ]; then printf 'failing tests:\n%s\n' "$failures"; fi
 echo "${passed} passed, ${failed} failed"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ] || [ "$bench_status" -ne 0 ]; then exit 1; fi

@@ -2,6 +2,7 @@
 // global-setup.ts builds the app when its build is missing or stale, starts `next start` on a free port and waits
 // until the demo catalog is indexed; the tests read its URL from E2E_BASE_URL.
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS } from './chromium';
 
 export default defineConfig({
   testDir: './e2e',
@@ -21,15 +22,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],

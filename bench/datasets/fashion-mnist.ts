@@ -15,12 +15,12 @@
 //   2. an installed package (`apt-get install dataset-fashion-mnist`): /usr/share/datasets/fashion-mnist;
 //   3. the cache: <repo>/.cache/datasets/fashion-mnist, filled by `apt-get download dataset-fashion-mnist` +
 //      `dpkg-deb -x` (runs `apt-get update` once if the download fails for want of a package list).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import sharp from 'sharp';
+import { extractDebianPackage } from './debian.ts';
 
 export const FASHION_MNIST_CLASSES = [
   'T-shirt/top',
@@ -112,21 +112,8 @@ export function ensureFashionMnist(options: { cacheDir?: string; env?: NodeJS.Pr
   const dir = join(root, PACKAGE_DIR);
   if (hasFiles(dir)) return dir;
 
-  mkdirSync(root, { recursive: true });
-  const download = () => execFileSync('apt-get', ['download', PACKAGE], { cwd: root, stdio: 'pipe' });
-  options.log?.(`fetching Debian package ${PACKAGE} (31 MB) into ${root}`);
   try {
-    try {
-      download();
-    } catch {
-      // A fresh machine may have no package lists yet.
-      execFileSync('apt-get', ['update'], { stdio: 'pipe' });
-      download();
-    }
-    const deb = readdirSync(root).find((f) => f.startsWith(`${PACKAGE}_`) && f.endsWith('.deb'));
-    if (!deb) throw new Error('apt-get download wrote no .deb file');
-    execFileSync('dpkg-deb', ['-x', join(root, deb), root], { stdio: 'pipe' });
-    rmSync(join(root, deb));
+    extractDebianPackage(PACKAGE, root, options.log);
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new Error(

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { cpus, freemem, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rng } from '@loupe/random';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BENCH_DIR = join(REPO_ROOT, 'bench');
@@ -208,17 +209,8 @@ export function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** Seeded PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (the project's one: `@loupe/random`). */
+export { rng };
 
 export function parseFlag(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(`--${name}`);

@@ -7,7 +7,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openLoupe } from '@loupe/core';
+import { benchmarkInternals, openLoupe } from '@loupe/core';
 import { HNSW_DEFAULTS } from '@loupe/vector-index';
 import { clock, gc, log, median, mib, modeFromArgs, parseFlag, quantile, round, since, writeResult } from './common.ts';
 import { DIM } from './features.ts';
@@ -32,9 +32,9 @@ const rss = () => {
 const dirBytes = (dir: string): number =>
   readdirSync(dir, { withFileTypes: true }).reduce((s, e) => s + (e.isDirectory() ? dirBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
 
-const loupe = await openLoupe({ dataDir, device: 'cpu' });
+const loupe = await openLoupe({ dataDir, embedding: { device: 'cpu' } });
 const rssBase = rss();
-const index = await loupe.index();
+const index = await benchmarkInternals(loupe).index();
 const rows = [];
 let have = 0;
 let cumulativeMs = 0;

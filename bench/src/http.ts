@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { openLoupe } from '@loupe/core';
+import { benchmarkInternals, openLoupe } from '@loupe/core';
 import { readFashionMnist, stratifiedSubset } from '../datasets/fashion-mnist.ts';
 import { startServer } from '../../apps/web/test/server.ts';
 import { FMNIST_PER_CLASS, log, median, mib, modeFromArgs, REPO_ROOT, round, writeResult } from './common.ts';
@@ -63,10 +63,10 @@ const photos = readdirSync(photosDir)
 const train = readFashionMnist('train');
 const ids = stratifiedSubset(train, FMNIST_PER_CLASS[mode].train);
 const fm = await featuresFor('fmnist-train', ids, (id) => upscaleGray(train.image(id).gray, 28), { log, threads: 2, batch: 16 });
-const loupe = await openLoupe({ dataDir, device: 'cpu' });
+const loupe = await openLoupe({ dataDir, embedding: { device: 'cpu' } });
 await insertVectors(loupe, 'fashion', ids.length, (i) => fm.matrices.avg.slice(i * DIM, (i + 1) * DIM), { title: (i) => `fashion-mnist train ${ids[i]}` });
 await loupe.ingest(photosDir, { catalog: 'photos' });
-const index = await loupe.index();
+const index = await benchmarkInternals(loupe).index();
 await index.catchUp();
 await index.snapshot();
 const catalogSize = index.size;
@@ -77,10 +77,10 @@ log(`http: data directory with ${catalogSize} items (${ids.length} Fashion-MNIST
 // again after it stopped; the mean of the two medians is the floor (the machine's load drifts).
 const queryBytes = photos.map((p) => new Uint8Array(readFileSync(join(photosDir, p))));
 async function measureBaseline(): Promise<{ inferenceMs: number; hnswMs: number; loupeSearchMs: number }> {
-  const l = await openLoupe({ dataDir, device: 'cpu' });
+  const l = await openLoupe({ dataDir, embedding: { device: 'cpu' } });
   try {
-    const embedder = await l.embedder();
-    const idx = await l.index();
+    const embedder = await benchmarkInternals(l).embedder();
+    const idx = await benchmarkInternals(l).index();
     await embedder.analyze([queryBytes[0]!], { topK: 5 }); // warm
     const inference: number[] = [];
     const hnsw: number[] = [];

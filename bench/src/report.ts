@@ -309,6 +309,53 @@ ${r.B.misses.length ? `Misses in B: ${r.B.misses.map((m) => `${m.photo} ${m.edit
 `);
 }
 
+// 2b. Match strength
+interface Relevance {
+  photos: {
+    catalogPhotos: number;
+    heldOutPhotos: number;
+    thresholds: { same: number; similar: number };
+    sameRecall: number;
+    samePrecision: number;
+    heldOutWithSame: number;
+    heldOutQueries: number;
+    heldOutTopMatch: Record<string, number>;
+    perEdit: Array<{ edit: string; recall: number }>;
+    misses: Array<{ photo: string; edit: string; topScore: number }>;
+  };
+  fashion: { catalog: number; queries: number; similarThreshold: number; similarShareClass: number; similarResults: number; weakShareClass: number; weakResults: number };
+}
+const rel = load<Relevance>('relevance');
+if (rel) {
+  const { photos: p, fashion: fm } = rel.results;
+  verdicts.push(`Match strength: "same" recall ${f(p.sameRecall, 3)} and precision ${f(p.samePrecision, 3)} on held-out edits; ${p.heldOutWithSame} of ${p.heldOutQueries} out-of-catalog queries got a "same".`);
+  parts.push(`## 2b. Match strength: "same", "similar", "weak"
+
+${cmd('relevance')} — ${when(rel)}
+
+Each catalog measures its own thresholds when it is ingested (\`packages/core/src/relevance.ts\`): "same" from edited
+copies of its items (other edits than the ones below), "similar" from pairs of its items. Here ${p.catalogPhotos} real
+photos form the catalog and ${p.heldOutPhotos} others (split by scene, so a stereo pair stays on one side) are held out;
+every edit of the near-duplicate benchmark is a query. The catalog chose **same ≥ ${f(p.thresholds.same, 4)}** and
+**similar ≥ ${f(p.thresholds.similar, 4)}**.
+
+| measure | value | target |
+|:--|--:|--:|
+| recall of "same" (the edited copy's original comes back as "same") | ${f(p.sameRecall, 3)} | ≥ 0.95 |
+| precision of "same" (same results that are the query's own photo or scene) | ${f(p.samePrecision, 3)} | ≥ 0.98 |
+| held-out queries (not in the catalog) given any "same" | ${p.heldOutWithSame} of ${p.heldOutQueries} | 0 |
+| held-out queries whose best result is similar / weak | ${p.heldOutTopMatch.similar ?? 0} / ${p.heldOutTopMatch.weak ?? 0} | |
+
+${table(['edit', 'recall of "same"'], p.perEdit.map((e) => [e.edit, f(e.recall, 2)]), [':--', '--:'])}
+
+${p.misses.length ? `Missed: ${p.misses.map((m) => `${m.photo} ${m.edit} (${m.topScore})`).join(', ')}.` : 'No edited copy was missed.'}
+
+Fashion-MNIST (${fm.catalog} training images as the catalog, ${fm.queries} test images as queries, top 10 each): the
+catalog's own pairs put "similar" at ≥ ${f(fm.similarThreshold, 4)}; **${pct(fm.similarShareClass)}** of the ${fm.similarResults}
+"similar" results share the query's class, against ${pct(fm.weakShareClass)} of the ${fm.weakResults} "weak" ones.
+`);
+}
+
 // 3. Speed
 const speed = load<Speed>('speed');
 if (speed) {

@@ -16,10 +16,12 @@ import { BENCH_DIR, log, machine, modeFromArgs, parseFlag, resultsDir, round } f
 export const SECTIONS = [
   { name: 'retrieval', file: 'retrieval.ts', title: 'Retrieval quality on Fashion-MNIST' },
   { name: 'near-duplicate', file: 'near-duplicate.ts', title: 'Near-duplicate retrieval on real photos' },
+  { name: 'relevance', file: 'relevance.ts', title: 'Match strength (same / similar / weak) on held-out photos' },
   { name: 'speed', file: 'speed.ts', title: 'Embedding speed' },
   { name: 'index', file: 'hnsw.ts', title: 'HNSW vs exact search' },
   { name: 'growth', file: 'growth.ts', title: 'Growth from 1k to 100k items' },
   { name: 'http', file: 'http.ts', title: 'The HTTP service under load' },
+  { name: 'masks', file: 'masks.ts', title: 'Instance masks against exact outlines' },
 ] as const;
 
 const argv = process.argv.slice(2);

@@ -2,7 +2,7 @@
 // the store + index path the ingest uses — one database transaction per item (item + embedding + change-log event),
 // then the index catches up from the change log — without decoding or embedding any image.
 import { createHash } from 'node:crypto';
-import type { Loupe } from '@loupe/core';
+import { benchmarkInternals, type Loupe } from '@loupe/core';
 import { rng } from './common.ts';
 
 export async function insertVectors(
@@ -12,12 +12,12 @@ export async function insertVectors(
   vectorOf: (i: number) => Float32Array,
   options: { firstId?: number; title?: (i: number) => string; metadata?: (i: number) => Record<string, string> } = {},
 ): Promise<{ ms: number }> {
-  const { catalog: c } = await loupe.store.catalogs.ensure({ slug: catalog });
+  const { catalog: c } = await benchmarkInternals(loupe).store.catalogs.ensure({ slug: catalog });
   const first = options.firstId ?? 0;
   const started = performance.now();
   for (let i = first; i < first + count; i++) {
     const contentHash = createHash('sha256').update(`loupe-bench/${catalog}/${i}`).digest('hex');
-    await loupe.store.items.insert({
+    await benchmarkInternals(loupe).store.items.insert({
       catalogId: c.id,
       title: options.title?.(i) ?? `item ${i}`,
       ...(options.metadata ? { metadata: options.metadata(i) } : {}),

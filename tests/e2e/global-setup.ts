@@ -59,7 +59,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'loupe-e2e-'));
   const nextBin = createRequire(join(WEB_DIR, 'package.json')).resolve('next/dist/bin/next');
-  const server = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  const server = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', '65000'], {
     cwd: WEB_DIR,
     env: {
       ...process.env,
@@ -114,10 +114,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!login.ok) await fail(`admin sign-in failed: HTTP ${login.status}`);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
   for (let deadline = Date.now() + 180_000; ; await sleep(500)) {
-    const { jobs } = (await (await fetch(`${url}/api/v1/jobs`, { headers: { cookie } })).json()) as {
-      jobs: Array<{ status: string; added: number; catalog: string }>;
-    };
-    const demo = jobs.find((j) => j.catalog === 'demo');
+    // A reused keep-alive socket can be reset while the ingest keeps the server busy: that poll is simply retried.
+    const page = (await fetch(`${url}/api/v1/jobs`, { headers: { cookie } }).then(
+      (r) => r.json(),
+      () => null,
+    )) as { jobs: Array<{ status: string; added: number; catalog: string }> } | null;
+    const demo = page?.jobs.find((j) => j.catalog === 'demo');
     if (demo?.status === 'done') break;
     if (demo && demo.status !== 'queued' && demo.status !== 'running')
       await fail(`the demo ingest job ended as ${demo.status}`);

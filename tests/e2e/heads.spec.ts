@@ -4,7 +4,7 @@
 // item page's label — in server mode, and (without the query's categories) in in-browser mode.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { screenshot, searchWith, signIn } from './helpers';
+import { screenshot, searchWith, showLooseResults, signIn } from './helpers';
 import { photo } from './paths';
 
 test.describe.configure({ mode: 'serial' });
@@ -33,7 +33,11 @@ test('admin trains a head in the UI; search and classify show the catalog’s la
     }
   }
   files.push({ name: 'manifest.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
-  const upload = await page.request.post('/api/v1/catalogs/e2e-heads/items', { multipart: Object.fromEntries(files.map((f, i) => [`files${i}`, f])) as never });
+  // page.request carries the session cookie but, unlike the page, no Origin: give the proof a browser would.
+  const upload = await page.request.post('/api/v1/catalogs/e2e-heads/items', {
+    headers: { origin: new URL(page.url()).origin },
+    multipart: Object.fromEntries(files.map((f, i) => [`files${i}`, f])) as never,
+  });
   expect(upload.status()).toBe(202);
   const job = await upload.json();
   await expect.poll(async () => (await (await page.request.get(`/api/v1/jobs/${job.id}`)).json()).status, { timeout: 120_000 }).toBe('done');
@@ -82,6 +86,7 @@ test('search restricted to the catalog shows its categories, its box, result lab
   await signIn(page);
   // A photo without a "kind": the active head labels it on ingest (predicted).
   const upload = await page.request.post('/api/v1/catalogs/e2e-heads/items', {
+    headers: { origin: new URL(page.url()).origin },
     multipart: { files: { name: 'new-robin.jpg', mimeType: 'image/jpeg', buffer: Buffer.concat([readFileSync(photo('robin.jpg')), Buffer.from('unlabelled')]) } },
   });
   expect(upload.status()).toBe(202);
@@ -156,7 +161,8 @@ test('search restricted to the catalog shows its categories, its box, result lab
   await filter.selectOption('');
   await expect.poll(async () => new Set((await resultLabels(page)).map(([, label]) => label)).size).toBeGreaterThan(1);
 
-  // The item page shows the label, the head's field and whether it was predicted.
+  // The item page shows the label, the head's field and whether it was predicted (the card may be folded away).
+  await showLooseResults(page);
   await predicted.locator('a.thumb').click();
   await expect(page).toHaveURL(/\/items\/\d+$/);
   await expect(page.getByTestId('item-label-chip')).toHaveAttribute('data-source', 'predicted');

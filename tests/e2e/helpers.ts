@@ -5,13 +5,13 @@ import { expect, type Page } from '@playwright/test';
 import { ADMIN_PASSWORD, photo, SCREENSHOTS } from './paths';
 
 /** Saves a full-page screenshot of a main screen under tests/screenshots/ (kept as a test artifact). */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // Let images finish decoding so the picture shows what a user sees.
   await page
     .waitForFunction(() => [...document.images].every((i) => i.complete), undefined, { timeout: 10_000 })
     .catch(() => undefined);
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 }
 
 /** A zip (stored, no compression) of the given files, as the upload form would send it. */
@@ -78,6 +78,25 @@ export async function searchWith(page: Page, file: string): Promise<void> {
   await page.getByTestId('image-input').setInputFiles(file.includes('/') ? file : photo(file));
   expect((await searched).status()).toBe(200);
   await expect(page.getByTestId('status')).toHaveText(/^\d+ results?$/);
+}
+
+/** A DataTransfer in the page holding one fixture photo, as a drop or a paste carries it. */
+export function photoTransfer(page: Page, name: string) {
+  return page.evaluateHandle(
+    ({ b64, name }) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], name, { type: 'image/jpeg' }));
+      return transfer;
+    },
+    { b64: readFileSync(photo(name)).toString('base64'), name },
+  );
+}
+
+/** Unfolds the "Loosely similar" results, where there are any, so that each result card can be clicked. */
+export async function showLooseResults(page: Page): Promise<void> {
+  const fold = page.getByTestId('loose-results');
+  if ((await fold.count()) > 0 && (await fold.getAttribute('open')) === null) await fold.locator('summary').click();
 }
 
 /** The result grid as [id, score] pairs, in order (read in one go: the grid may change under a slower walk). */

@@ -1,8 +1,7 @@
 // Search by image in real Chromium against the real model: classes, boxes, heatmap, crop search, filters, paging,
 // more like this, the item page, and clear messages for files that are not images.
-import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { resultList, screenshot, searchWith } from './helpers';
+import { photoTransfer, resultList, screenshot, searchWith, showLooseResults } from './helpers';
 import { fixture, photo } from './paths';
 
 test.describe('search by image', () => {
@@ -92,6 +91,7 @@ test.describe('search by image', () => {
   test('more like this searches by an indexed item, and the item page shows it', async ({ page }) => {
     await page.goto('/');
     await searchWith(page, 'espresso.jpg');
+    await showLooseResults(page);
     const second = page.getByTestId('result').nth(1);
     const id = Number(await second.getAttribute('data-item-id'));
     const title = (await second.getByTestId('result-title').textContent())!;
@@ -111,6 +111,7 @@ test.describe('search by image', () => {
     await expect.poll(async () => (await resultList(page)).map(([i]) => i)).toEqual(ids);
 
     // The item page: image, box, metadata, predictions, similar items.
+    await showLooseResults(page);
     await page.getByTestId('result').first().locator('a.thumb').click();
     await expect(page).toHaveURL(/\/items\/\d+$/);
     await expect(page.getByTestId('item-title')).toBeVisible();
@@ -148,16 +149,7 @@ test.describe('search by image', () => {
 
   test('drag and drop, and paste, start a search too', async ({ page }) => {
     await page.goto('/');
-    const fileIn = (name: string) =>
-      page.evaluateHandle(
-        ({ b64, name }) => {
-          const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-          const transfer = new DataTransfer();
-          transfer.items.add(new File([bytes], name, { type: 'image/jpeg' }));
-          return transfer;
-        },
-        { b64: readFileSync(photo(name)).toString('base64'), name },
-      );
+    const fileIn = (name: string) => photoTransfer(page, name);
 
     let searched = page.waitForResponse((r) => r.url().endsWith('/api/v1/search'));
     await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: await fileIn('robin.jpg') });
@@ -183,5 +175,48 @@ test.describe('search by image', () => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);
     await screenshot(page, 'search-phone');
+  });
+
+  test('match strength: a catalog photo is the same image; a photo from outside the catalog has no close match', async ({
+    page,
+  }) => {
+    await page.goto('/');
+    await searchWith(page, 'robin.jpg');
+    // Other specs add catalogs to the same server: look at the demo catalog alone.
+    const filtered = page.waitForResponse((r) => r.url().endsWith('/api/v1/search'));
+    await page.getByTestId('filter-catalog').selectOption('demo');
+    await filtered;
+    await expect(page.getByTestId('status')).toHaveText(/^\d+ results$/);
+    const first = page.getByTestId('result').first();
+    await expect(first.getByTestId('result-title')).toHaveText('robin.jpg');
+    await expect(first.getByTestId('result-match')).toHaveText('Same image');
+    await expect(first.getByTestId('result-match')).toHaveAttribute('data-match', 'same');
+    // The raw score stays at hand: on hover and in the card's details line.
+    await expect(first.getByTestId('result-match')).toHaveAttribute('title', /^cosine similarity (1\.000|0\.9\d\d)$/);
+    expect(Number(await first.getByTestId('result-score').textContent())).toBeGreaterThan(0.99);
+    await expect(page.getByTestId('no-close-matches')).toHaveCount(0);
+    // Whatever is only loosely similar is folded away under the close results.
+    const fold = page.getByTestId('loose-results');
+    if ((await fold.count()) > 0) {
+      await expect(fold).not.toHaveAttribute('open');
+      await expect(fold.getByTestId('result').first()).toBeHidden();
+    }
+
+    // Sweets are not in the demo catalog: the page says so, and what it found anyway is folded.
+    await searchWith(page, fixture('objects', 'smarties.png'));
+    await expect(page.getByTestId('no-close-matches')).toHaveText('No close matches in this catalog.');
+    await expect(fold).toBeVisible();
+    await expect(fold).not.toHaveAttribute('open');
+    const matches = await page.getByTestId('result-match').allTextContents();
+    expect(matches.length).toBeGreaterThan(0);
+    expect(new Set(matches)).toEqual(new Set(['Loosely similar']));
+    // A phone shows the answer and the fold (what the screen shows, not the whole page).
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByTestId('no-close-matches').evaluate((e) => e.scrollIntoView({ block: 'center' }));
+    await screenshot(page, 'search-no-close-match-phone', { fullPage: false });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await fold.locator('summary').click();
+    await expect(fold.getByTestId('result').first()).toBeVisible();
+    await screenshot(page, 'search-no-close-match');
   });
 });

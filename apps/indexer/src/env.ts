@@ -3,11 +3,15 @@ import { z } from 'zod';
 
 const schema = z.object({
   LOUPE_DATA_DIR: z.string().min(1).default('./data'),
+  /** Originals and thumbnails, shared by every process of a deployment (default: the data directory). */
+  LOUPE_MEDIA_DIR: z.string().min(1).optional(),
   DATABASE_URL: z.string().min(1).optional(),
   LOUPE_DEVICE: z.enum(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'),
   LOUPE_THREADS: z.coerce.number().int().positive().optional(),
   /** How images become vectors (GeM by default; 'avg' keeps data indexed before GeM was the default). */
   LOUPE_POOLING: z.enum(['gem', 'avg']).default('gem'),
+  /** Which build of the network runs (`--precision` overrides): fp32, or int8 (faster on CPUs, its own vector model id). */
+  LOUPE_PRECISION: z.enum(['fp32', 'int8']).default('fp32'),
   LOUPE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 

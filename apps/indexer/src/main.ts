@@ -4,9 +4,12 @@ import { CoreError } from '@loupe/core';
 import { DbError } from '@loupe/db';
 import { EmbeddingError } from '@loupe/embedding';
 import { HeadsError } from '@loupe/heads';
+import { registerAdminCommands } from './commands/admin.ts';
 import { registerAnalyzeCommands } from './commands/analyze.ts';
 import { registerCatalogCommands } from './commands/catalog.ts';
+import { registerDetectCommands } from './commands/detect.ts';
 import { registerHeadCommands } from './commands/heads.ts';
+import { registerJobCommands } from './commands/jobs.ts';
 import { createContext, EXIT, type CliContext } from './context.ts';
 import { readEnv } from './env.ts';
 
@@ -14,7 +17,7 @@ import { readEnv } from './env.ts';
 function exitCodeFor(error: unknown): number {
   if (error instanceof EmbeddingError && ['MODEL_NOT_BUILT', 'PROVIDER_UNAVAILABLE'].includes(error.code)) return EXIT.environment;
   if (error instanceof DbError && ['DATABASE_UNAVAILABLE', 'MIGRATION_FAILED', 'UNSUPPORTED_DATABASE_URL'].includes(error.code)) return EXIT.environment;
-  if (error instanceof CoreError && ['SOURCE_INVALID', 'INVALID_QUERY', 'UNKNOWN_FIELD', 'HEAD_MODEL_MISMATCH'].includes(error.code)) return EXIT.usage;
+  if (error instanceof CoreError && ['SOURCE_INVALID', 'INVALID_QUERY', 'UNKNOWN_FIELD', 'HEAD_MODEL_MISMATCH', 'JOB_CONFLICT', 'NOT_FOUND'].includes(error.code)) return EXIT.usage;
   // A head cannot be trained from these labels (one class, too few examples): the request, not the machine.
   if (error instanceof HeadsError && ['TOO_FEW_CLASSES', 'TOO_FEW_EXAMPLES', 'INVALID_INPUT'].includes(error.code)) return EXIT.usage;
   return EXIT.someFailed;
@@ -43,7 +46,10 @@ async function main(argv: string[]): Promise<void> {
   });
   registerAnalyzeCommands(program, ctx);
   registerCatalogCommands(program, ctx);
+  registerDetectCommands(program, ctx);
   registerHeadCommands(program, ctx);
+  registerAdminCommands(program, ctx);
+  registerJobCommands(program, ctx);
   try {
     await program.parseAsync(argv);
   } catch (error) {

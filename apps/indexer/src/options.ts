@@ -13,6 +13,10 @@ export function parseScore(value: string): number {
   return n;
 }
 
+export function precisionOption(): Option {
+  return new Option('--precision <precision>', 'network build: fp32, or int8 (faster on CPUs; vectors under their own model id)').choices(['fp32', 'int8']);
+}
+
 export function deviceOption(): Option {
   return new Option('--device <device>', 'execution provider: auto tries cuda, webgpu, then cpu').choices(['auto', 'cpu', 'cuda', 'webgpu']);
 }

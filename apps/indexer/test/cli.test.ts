@@ -1,7 +1,7 @@
 // The loupe CLI from the outside: real processes, real model, real photos.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,29 @@ describe('loupe CLI', () => {
     assert.equal(JSON.parse(reindex.stdout).reindexed, 3);
   });
 
+  it('--precision int8 (or LOUPE_PRECISION=int8) runs the int8 model under its own vector model id, and stats say so', async () => {
+    const flag = JSON.parse((await loupe('embed', '--json', '--precision', 'int8', photo('cat.jpg'))).stdout);
+    const env = JSON.parse((await loupeWith({ LOUPE_PRECISION: 'int8' }, 'embed', '--json', photo('cat.jpg'))).stdout);
+    const fp32 = JSON.parse((await loupe('embed', '--json', photo('cat.jpg'))).stdout);
+    assert.deepEqual([flag.model, env.model, fp32.model], ['resnet50-imagenet1k-keras@1+gem3+int8', 'resnet50-imagenet1k-keras@1+gem3+int8', 'resnet50-imagenet1k-keras@1+gem3']);
+    assert.deepEqual(flag.vector, env.vector);
+    const dot = flag.vector.reduce((s: number, v: number, i: number) => s + v * fp32.vector[i], 0);
+    assert.ok(dot > 0.98 && dot < 0.99999, `int8 vs fp32 cosine ${dot}`);
+    const dataDir = mkdtempSync(join(tmpdir(), 'loupe-cli-int8-'));
+    const source = mkdtempSync(join(tmpdir(), 'loupe-cli-src-'));
+    for (const f of ['cat.jpg', 'orange.jpg']) copyFileSync(photo(f), join(source, f));
+    const ingest = await loupe('ingest', source, '--catalog', 'q', '--precision', 'int8', '--data-dir', dataDir, '--json');
+    assert.equal(ingest.code, 0, ingest.stderr);
+    const int8Stats = JSON.parse((await loupeWith({ LOUPE_PRECISION: 'int8' }, 'stats', '--data-dir', dataDir, '--json')).stdout);
+    assert.deepEqual([int8Stats.indexed, int8Stats.precision, int8Stats.model], [2, 'int8', 'resnet50-imagenet1k-keras@1+gem3+int8']);
+    const fp32Stats = await loupe('stats', '--data-dir', dataDir);
+    assert.match(fp32Stats.stdout, /indexed {3}0 \(2 without a vector of this model/);
+    assert.match(fp32Stats.stdout, /precision fp32/);
+    const bad = await loupe('classify', '--precision', 'int4', photo('cat.jpg'));
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /Allowed choices are fp32, int8/);
+  });
+
   it('localize adds the boxes and writes a heatmap PNG', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'loupe-cli-')), 'heat.png');
     const { code, stdout } = await loupe('localize', '--json', '--heatmap', out, photo('giraffe-zebra.jpg'));
@@ -107,5 +130,64 @@ describe('loupe CLI', () => {
     const bad = await loupe('classify', '--top', 'zero', photo('cat.jpg'));
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /positive integer/);
+  });
+});
+
+describe('loupe detect', () => {
+  it('--json prints exactly {file, width, height, objects} per file; a bad file gets its own error line and exit 1; nothing found → []', async () => {
+    const grey = join(mkdtempSync(join(tmpdir(), 'loupe-detect-')), 'grey.png');
+    await sharp({ create: { width: 320, height: 200, channels: 3, background: '#808080' } }).png().toFile(grey);
+    const { code, stdout, stderr } = await loupe('detect', '--json', photo('cat.jpg'), join(FIXTURES, 'bad', 'truncated.jpg'), grey);
+    assert.equal(code, 1);
+    const [cat, empty, ...rest] = lines(stdout).map((l) => JSON.parse(l));
+    assert.equal(rest.length, 0);
+    assert.deepEqual(Object.keys(cat), ['file', 'width', 'height', 'objects']);
+    assert.deepEqual([cat.file, cat.width, cat.height], [photo('cat.jpg'), 451, 300]);
+    assert.equal(cat.objects[0].label, 'cat'); // fused: CenterNet alone says dog
+    assert.deepEqual(Object.keys(cat.objects[0]).slice(0, 4), ['label', 'classId', 'score', 'box']);
+    assert.deepEqual(Object.keys(cat.objects[0].box), ['x0', 'y0', 'x1', 'y1']);
+    assert.equal(typeof cat.objects[0].imagenet.label, 'string');
+    assert.deepEqual(empty, { file: grey, width: 320, height: 200, objects: [] });
+    assert.match(stderr, /bad\/truncated\.jpg: /);
+  });
+
+  it('prints a readable list by default; --no-fusion and --min-score change what it reports', async () => {
+    const { code, stdout } = await loupe('detect', '--no-fusion', '--min-score', '0.4', photo('dog-bicycle-truck.jpg'));
+    assert.equal(code, 0);
+    assert.match(stdout, /dog-bicycle-truck\.jpg \(640×480\): 3 objects/);
+    assert.match(stdout, /1\. car +57\.\d% {3}at \(\d+, \d+\)–\(\d+, \d+\)/);
+    assert.match(stdout, /bicycle/);
+    assert.doesNotMatch(stdout, /truck +31/); // 0.31 < --min-score 0.4
+  });
+
+  it('--masks adds each object\'s COCO RLE (whole photo, inside its box, not empty); --mask-png writes them as PNGs', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'loupe-masks-')), 'masks');
+    const { code, stdout, stderr } = await loupe('detect', '--json', '--masks', '--mask-png', dir, photo('dog-bicycle-truck.jpg'));
+    assert.equal(code, 0, stderr);
+    const out = JSON.parse(stdout);
+    assert.ok(out.objects.length >= 2);
+    const names: string[] = [];
+    for (const [i, o] of out.objects.entries()) {
+      assert.deepEqual(Object.keys(o.mask), ['size', 'counts']);
+      assert.deepEqual(o.mask.size, [480, 640]);
+      // Decoded here by the format's own rule (column by column, runs of 0 then 1), not by the encoder's package.
+      const inside: Array<[number, number]> = [];
+      let at = 0;
+      o.mask.counts.forEach((n: number, k: number) => {
+        if (k % 2 === 1) for (let p = at; p < at + n; p++) inside.push([Math.floor(p / 480), p % 480]);
+        at += n;
+      });
+      assert.equal(at, 480 * 640, 'the counts cover the whole photo');
+      assert.ok(inside.length > 0.05 * (o.box.x1 - o.box.x0) * (o.box.y1 - o.box.y0), `${o.label}: the mask is not empty`);
+      for (const [x, y] of inside) assert.ok(x >= Math.floor(o.box.x0) && x < Math.ceil(o.box.x1) && y >= Math.floor(o.box.y0) && y < Math.ceil(o.box.y1), `${o.label}: (${x}, ${y}) is outside its box`);
+      // The PNG: the photo's size, white exactly where the RLE says.
+      const name = `dog-bicycle-truck-${i + 1}-${o.label.replaceAll(' ', '-')}.png`;
+      names.push(name);
+      const { data, info } = await sharp(join(dir, name)).greyscale().raw().toBuffer({ resolveWithObject: true });
+      assert.deepEqual([info.width, info.height], [640, 480]);
+      assert.equal(data.filter((v) => v > 127).length, inside.length);
+      assert.equal(data[inside[0]![1] * 640 + inside[0]![0]], 255);
+    }
+    assert.deepEqual(readdirSync(dir).sort(), names.sort());
   });
 });

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { labelledSet, type Crop } from '../../../tests/fixtures/variants.ts';
 
 const BIN = fileURLToPath(new URL('../bin/loupe.js', import.meta.url));
-const PHOTOS = fileURLToPath(new URL('../../../tests/fixtures/photos/', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'loupe-cli-heads-'));
 
 async function loupe(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -27,7 +27,7 @@ async function loupe(...args: string[]): Promise<{ code: number; stdout: string;
 }
 
 const CLASSES = { bird: 'robin.jpg', cat: 'cat.jpg', fruit: 'orange.jpg' } as const;
-const CROPS: Array<[number, number, number, number]> = [
+const CROPS: Crop[] = [
   [0, 0, 1, 1],
   [0, 0, 0.85, 0.85],
   [0.15, 0.15, 1, 1],
@@ -38,22 +38,10 @@ describe('loupe heads', () => {
 
   before(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loupe-cli-heads-src-'));
-    const rows = ['path,kind,single'];
-    for (const [label, file] of Object.entries(CLASSES)) {
-      const { width = 0, height = 0 } = await sharp(join(PHOTOS, file)).metadata();
-      for (const [i, [a, b, c, d]] of CROPS.entries()) {
-        for (const mirrored of [false, true]) {
-          let s = sharp(join(PHOTOS, file)).extract({ left: Math.round(a * width), top: Math.round(b * height), width: Math.round((c - a) * width), height: Math.round((d - b) * height) });
-          if (mirrored) s = s.flop().modulate({ brightness: 1.15 });
-          const name = `${label}-${i}-${mirrored ? 'm' : 'p'}.jpg`;
-          writeFileSync(join(dir, name), await s.jpeg().toBuffer());
-          rows.push(`${name},${label},same`);
-        }
-      }
-      held[label] = join(dir, `held-${label}.jpg`);
-      writeFileSync(held[label]!, await sharp(join(PHOTOS, file)).extract({ left: Math.round(0.05 * width), top: Math.round(0.05 * height), width: Math.round(0.9 * width), height: Math.round(0.9 * height) }).rotate(6, { background: '#888' }).jpeg().toBuffer());
-    }
-    writeFileSync(join(dir, 'manifest.csv'), rows.join('\n') + '\n');
+    const set = await labelledSet(CLASSES, CROPS);
+    for (const f of set.files) writeFileSync(join(dir, f.name), f.data);
+    for (const [label, bytes] of Object.entries(set.held)) writeFileSync((held[label] = join(dir, `held-${label}.jpg`)), bytes);
+    writeFileSync(join(dir, 'manifest.csv'), set.manifest);
     const ingest = await loupe('ingest', join(dir, 'manifest.csv'), '--catalog', 'zoo', '--json');
     assert.equal(ingest.code, 0, ingest.stderr);
     assert.equal(JSON.parse(ingest.stdout).added, 18);

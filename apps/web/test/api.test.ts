@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
+import { openApiDocument } from '@loupe/api';
 import { LoupeApiError, LoupeClient } from '@loupe/client';
+import { checkedFetch, uncovered } from './contract.ts';
 import { startServer, type RunningServer } from './server.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../../tests/fixtures/', import.meta.url));
@@ -38,8 +40,8 @@ describe('REST API v1', () => {
 
   before(async () => {
     server = await startServer({ LOUPE_ADMIN_PASSWORD: PASSWORD, LOUPE_MAX_IMAGE_MB: '1' });
-    anonymous = new LoupeClient({ baseUrl: server.url });
-    admin = new LoupeClient({ baseUrl: server.url });
+    anonymous = new LoupeClient({ baseUrl: server.url, fetch: checkedFetch });
+    admin = new LoupeClient({ baseUrl: server.url, fetch: checkedFetch });
     await admin.login(PASSWORD);
   });
   after(async () => {
@@ -52,7 +54,8 @@ describe('REST API v1', () => {
     assert.equal(health.provider, 'cpu');
     const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     assert.equal(doc.openapi, '3.1.0');
-    for (const path of ['/search', '/classify', '/localize', '/embed', '/catalogs', '/catalogs/{slug}/items', '/items/{id}', '/jobs/{id}', '/health'])
+    assert.deepEqual(doc, JSON.parse(JSON.stringify(openApiDocument())), 'the server serves the document generated from @loupe/api');
+    for (const path of ['/search', '/classify', '/localize', '/detect', '/embed', '/catalogs', '/catalogs/{slug}/items', '/items/{id}', '/jobs/{id}', '/health'])
       assert.ok(doc.paths[path], `OpenAPI lacks ${path}`);
   });
 
@@ -62,7 +65,7 @@ describe('REST API v1', () => {
     await expectError(anonymous.jobs.list(), 401);
     await expectError(anonymous.items.upload('x', [photo('cat.jpg')]), 401);
     await expectError(anonymous.keys.list(), 401);
-    await expectError(new LoupeClient({ baseUrl: server.url }).login('wrong'), 401);
+    await expectError(new LoupeClient({ baseUrl: server.url, fetch: checkedFetch }).login('wrong'), 401);
     await expectError(anonymous.withApiKey('lk_nonsense').catalogs.create('x'), 401);
     const read = await admin.keys.create('reader', 'read');
     assert.match(read.key, /^lk_/);
@@ -105,14 +108,14 @@ describe('REST API v1', () => {
     assert.equal(cat.predictions[0]!.label, 'Egyptian cat');
     assert.ok(cat.boxes.length >= 1);
     // Thumbnails: WebP, cached by content.
-    const thumb = await fetch(`${server.url}${cat.thumbnailUrl}`);
+    const thumb = await checkedFetch(`${server.url}${cat.thumbnailUrl}`);
     assert.equal(thumb.headers.get('content-type'), 'image/webp');
     assert.match(thumb.headers.get('cache-control') ?? '', /immutable/);
     const meta = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata();
     assert.ok(Math.max(meta.width!, meta.height!) <= 256);
-    const again = await fetch(`${server.url}${cat.thumbnailUrl}`, { headers: { 'if-none-match': thumb.headers.get('etag')! } });
+    const again = await checkedFetch(`${server.url}${cat.thumbnailUrl}`, { headers: { 'if-none-match': thumb.headers.get('etag')! } });
     assert.equal(again.status, 304);
-    const original = await fetch(`${server.url}${cat.imageUrl}`);
+    const original = await checkedFetch(`${server.url}${cat.imageUrl}`);
     assert.equal(original.headers.get('content-type'), 'image/jpeg');
 
     // A zip with a corrupt entry: the good ones are added, the bad one reported.
@@ -135,15 +138,30 @@ describe('REST API v1', () => {
     assert.equal(response.query!.predictions[0]!.label, 'Egyptian cat');
     assert.equal(response.query!.predictions.length, 5);
     assert.ok(response.query!.boxes.length >= 1);
-    assert.deepEqual(Object.keys(response.results[0]!).sort(), ['catalog', 'id', 'score', 'thumbnailUrl', 'title', 'topClass']);
+    assert.deepEqual(Object.keys(response.results[0]!).sort(), ['catalog', 'id', 'match', 'score', 'thumbnailUrl', 'title', 'topClass']);
     assert.equal(response.results[0]!.id, catIds[0]);
     assert.ok(response.results[0]!.score > 0.999);
     assert.equal(response.results.length, 2);
     assert.ok(response.nextCursor);
-    const next = await anonymous.search(photo('cat.jpg'), { k: 2, cursor: response.nextCursor });
+    // The cursor names the query: the next page needs neither the image nor another forward pass.
+    const next = await anonymous.searchMore(response.nextCursor!, { k: 2 });
     assert.equal(next.results.length, 2);
     assert.ok(!next.results.some((r) => response.results.some((s) => s.id === r.id)), 'pages do not overlap');
     assert.ok(next.results[0]!.score <= response.results[1]!.score);
+    assert.deepEqual(next.query, response.query, 'the query analysis comes with every page');
+    // A client that sends the image again with the cursor gets the same page (the image is not analysed).
+    const resent = await anonymous.search(photo('cat.jpg'), { k: 2, cursor: response.nextCursor });
+    assert.deepEqual(resent.results.map((r) => r.id), next.results.map((r) => r.id));
+    let last = next;
+    const seen = [...response.results, ...next.results].map((r) => r.id);
+    while (last.nextCursor) {
+      last = await anonymous.searchMore(last.nextCursor, { k: 2 });
+      seen.push(...last.results.map((r) => r.id));
+    }
+    assert.equal(new Set(seen).size, seen.length, 'no item twice across pages');
+    assert.equal(seen.length, (await admin.stats()).indexed, 'paging reaches every item, then nextCursor is null');
+    await expectError(anonymous.searchMore('AAAAAAAAAAAAAAAA.2'), 410, 'CURSOR_EXPIRED');
+    await expectError(anonymous.searchMore('not a cursor'), 400, 'INVALID_QUERY');
     const birds = await anonymous.search(photo('cat.jpg'), { catalog: 'birds', k: 10 });
     assert.ok(birds.results.length === 2 && birds.results.every((r) => r.catalog === 'birds'));
     const strict = await anonymous.search(photo('cat.jpg'), { minScore: 0.99, k: 10 });
@@ -184,6 +202,54 @@ describe('REST API v1', () => {
     assert.ok(Math.abs(Math.hypot(...e.vector) - 1) < 1e-3);
   });
 
+  it('detect: every object with its COCO label and box in original pixels (fused: the cat is a cat); bad input 4xx', async () => {
+    const d = await anonymous.detect(photo('dog-bicycle-truck.jpg'));
+    assert.deepEqual(Object.keys(d), ['width', 'height', 'objects']);
+    assert.deepEqual([d.width, d.height], [640, 480]);
+    assert.ok(['dog', 'bicycle'].every((label) => d.objects.some((o) => o.label === label)), d.objects.map((o) => o.label).join(', '));
+    assert.ok(d.objects.every((o) => o.score >= 0.3 && o.box.x1 <= 640 && o.box.y1 <= 480));
+    const cat = await anonymous.detect(photo('cat.jpg'));
+    assert.equal(cat.objects[0]?.label, 'cat');
+    assert.equal(cat.objects[0]?.source, 'fused');
+    assert.ok((await anonymous.detect(photo('dog-bicycle-truck.jpg'), { minScore: 0.5 })).objects.every((o) => o.score >= 0.5));
+    await expectError(anonymous.detect(bad('truncated-body.jpg')), 422, 'CORRUPT_IMAGE');
+    await expectError(anonymous.detect(photo('cat.jpg'), { minScore: 3 }), 422, 'VALIDATION_FAILED'); // the shared query schema
+  });
+
+  it('detect with masks (multipart field or ?masks=true): each object gets a COCO RLE of the whole image, inside its box', async () => {
+    const d = await anonymous.detect(photo('cat.jpg'), { masks: true });
+    assert.ok(d.objects.length > 0);
+    const check = (objects: typeof d.objects) => {
+      for (const o of objects) {
+        assert.deepEqual(o.mask?.size, [300, 451]);
+        let at = 0;
+        let area = 0;
+        o.mask!.counts.forEach((n, k) => {
+          // Odd runs are the object: each of their pixels (column-major) lies inside the box.
+          if (k % 2 === 1 && n > 0) {
+            for (const p of [at, at + n - 1]) {
+              const [x, y] = [Math.floor(p / 300), p % 300];
+              assert.ok(x >= Math.floor(o.box.x0) && x < Math.ceil(o.box.x1) && y >= Math.floor(o.box.y0) && y < Math.ceil(o.box.y1), `(${x}, ${y}) outside the box`);
+            }
+            area += n;
+          }
+          at += n;
+        });
+        assert.equal(at, 300 * 451);
+        assert.ok(area > 0.05 * (o.box.x1 - o.box.x0) * (o.box.y1 - o.box.y0));
+      }
+    };
+    check(d.objects);
+    const form = new FormData();
+    form.set('image', new Blob([readFileSync(join(FIXTURES, 'photos', 'cat.jpg'))]), 'cat.jpg');
+    const byQuery = await fetch(`${server.url}/api/v1/detect?masks=true`, { method: 'POST', body: form });
+    assert.equal(byQuery.status, 200);
+    const body = (await byQuery.json()) as typeof d;
+    check(body.objects);
+    assert.deepEqual(body.objects[0]!.mask, d.objects[0]!.mask, 'same image, same mask');
+    assert.ok((await anonymous.detect(photo('cat.jpg'))).objects.every((o) => o.mask === undefined), 'no masks unless asked');
+  });
+
   it('bad input gets the right status and a clear message; the server keeps serving', async () => {
     await expectError(anonymous.search(bad('text.jpg')), 415, 'UNSUPPORTED_IMAGE');
     await expectError(anonymous.search(bad('truncated-body.jpg')), 422, 'CORRUPT_IMAGE');
@@ -193,9 +259,9 @@ describe('REST API v1', () => {
     // Over the 1 MB request limit this server runs with.
     const big = await sharp({ create: { width: 1400, height: 1400, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
     await expectError(anonymous.search({ data: new Uint8Array(big), name: 'noise.png' }), 413, 'PAYLOAD_TOO_LARGE');
-    const noImage = await fetch(`${server.url}/api/v1/search`, { method: 'POST', body: new FormData() });
+    const noImage = await checkedFetch(`${server.url}/api/v1/search`, { method: 'POST', body: new FormData() });
     assert.equal(noImage.status, 400);
-    const wrongType = await fetch(`${server.url}/api/v1/classify`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const wrongType = await checkedFetch(`${server.url}/api/v1/classify`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
     assert.equal(wrongType.status, 415);
     assert.deepEqual(Object.keys(((await wrongType.json()) as { error: object }).error), ['code', 'message']);
     await expectError(anonymous.search(photo('cat.jpg'), { k: 0 }), 422, 'VALIDATION_FAILED');
@@ -214,6 +280,7 @@ describe('REST API v1', () => {
     assert.ok(!after.results.some((r) => r.id === orange.id));
     const r = await admin.reindex();
     assert.ok(r.reindex);
+    assert.ok((await admin.reindexState()).reindex);
   });
 
   it('items added by the CLI in another process become searchable without a restart', async () => {
@@ -223,5 +290,13 @@ describe('REST API v1', () => {
     const results = await anonymous.search(photo('cat.jpg'), { catalog: 'from-cli', k: 3 });
     assert.equal(results.results.length, 3);
     assert.ok(results.results.every((x) => x.catalog === 'from-cli'));
+  });
+
+  it('every route answered with a body that matches @loupe/api (the heads routes are checked in heads.test.ts)', async () => {
+    assert.deepEqual(await anonymous.session(), { admin: false, via: null, signInEnabled: true });
+    assert.equal((await admin.session()).admin, true);
+    assert.equal((await checkedFetch(`${server.url}/api/v1/model/labels.json`)).status, 200);
+    await admin.logout();
+    assert.deepEqual(uncovered((r) => !/heads|labels|fields/.test(r.path)), []);
   });
 });

@@ -2,17 +2,16 @@
 // photos (augmented copies made here), train in the background with progress, metrics and the confusion image,
 // classify and search with the catalog's labels, edit labels, versions, and the refusals.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { LoupeApiError, LoupeClient, type HeadTraining } from '@loupe/client';
+import { checkedFetch, covered, uncovered } from './contract.ts';
 import { startServer, type RunningServer } from './server.ts';
+import { labelledSet, type Crop } from '../../../tests/fixtures/variants.ts';
 
-const PHOTOS = fileURLToPath(new URL('../../../tests/fixtures/photos/', import.meta.url));
 const PASSWORD = 'correct horse battery staple';
 const CLASSES = { bird: 'robin.jpg', cat: 'cat.jpg', fruit: 'orange.jpg' } as const;
-const CROPS: Array<[number, number, number, number]> = [
+const CROPS: Crop[] = [
   [0, 0, 1, 1],
   [0, 0, 0.85, 0.85],
   [0.15, 0.15, 1, 1],
@@ -38,27 +37,12 @@ describe('REST API v1: classifier heads', () => {
 
   before(async () => {
     server = await startServer({ LOUPE_ADMIN_PASSWORD: PASSWORD });
-    anonymous = new LoupeClient({ baseUrl: server.url });
-    admin = new LoupeClient({ baseUrl: server.url });
+    anonymous = new LoupeClient({ baseUrl: server.url, fetch: checkedFetch });
+    admin = new LoupeClient({ baseUrl: server.url, fetch: checkedFetch });
     await admin.login(PASSWORD);
-    const files: Array<{ data: Uint8Array; name: string }> = [];
-    const rows = ['path,kind,single'];
-    for (const [label, file] of Object.entries(CLASSES)) {
-      const { width = 0, height = 0 } = await sharp(join(PHOTOS, file)).metadata();
-      for (const [i, [a, b, c, d]] of CROPS.entries()) {
-        for (const mirrored of [false, true]) {
-          let s = sharp(join(PHOTOS, file)).extract({ left: Math.round(a * width), top: Math.round(b * height), width: Math.round((c - a) * width), height: Math.round((d - b) * height) });
-          if (mirrored) s = s.flop().modulate({ brightness: 1.15 });
-          const name = `${label}-${i}-${mirrored ? 'm' : 'p'}.jpg`;
-          files.push({ data: new Uint8Array(await s.jpeg().toBuffer()), name });
-          rows.push(`${name},${label},same`);
-        }
-      }
-      held[label] = new Uint8Array(
-        await sharp(join(PHOTOS, file)).extract({ left: Math.round(0.05 * width), top: Math.round(0.05 * height), width: Math.round(0.9 * width), height: Math.round(0.9 * height) }).rotate(6, { background: '#888' }).jpeg().toBuffer(),
-      );
-    }
-    files.push({ data: new TextEncoder().encode(rows.join('\n') + '\n'), name: 'manifest.csv' });
+    const set = await labelledSet(CLASSES, CROPS);
+    for (const [label, bytes] of Object.entries(set.held)) held[label] = new Uint8Array(bytes);
+    const files = [...set.files.map((f) => ({ data: new Uint8Array(f.data), name: f.name })), { data: new TextEncoder().encode(set.manifest), name: 'manifest.csv' }];
     const job = await admin.items.upload('zoo', files);
     const done = await admin.jobs.wait(job.id, { timeoutMs: 180_000 });
     assert.deepEqual([done.status, done.added], ['done', 18]);
@@ -96,7 +80,7 @@ describe('REST API v1: classifier heads', () => {
       { field: 'single', items: 18, values: 1 },
     ]);
     const started = await admin.heads.train('zoo', { field: 'kind' });
-    assert.equal(started.status === 'running' || started.status === 'done', true);
+    assert.ok(['queued', 'running', 'done'].includes(started.status), started.status);
     const seen: HeadTraining[] = [];
     const done = await admin.heads.waitForTraining('zoo', started.id, { intervalMs: 50, onProgress: (t) => seen.push(t) });
     assert.equal(done.status, 'done', JSON.stringify(done.error));
@@ -108,8 +92,8 @@ describe('REST API v1: classifier heads', () => {
     // trained on the server's own (GeM) vectors, so it can serve
     assert.deepEqual([list.heads[0]!.backbone, list.heads[0]!.usable], [(await anonymous.health()).model, true]);
     const detail = await anonymous.heads.get('zoo', 1);
-    assert.equal(detail.metrics.validation.perClass.length, 3);
-    assert.equal(detail.metrics.validation.confusion.length, 3);
+    assert.equal(detail.metrics.validation!.perClass.length, 3);
+    assert.equal(detail.metrics.validation!.confusion.length, 3);
     assert.ok(detail.metrics.knn && detail.metrics.knn.k === 10);
     assert.equal((await anonymous.heads.get('zoo', 'active')).id, detail.id);
     const png = await anonymous.heads.confusion('zoo', 1);
@@ -153,6 +137,7 @@ describe('REST API v1: classifier heads', () => {
 
     const second = await admin.heads.train('zoo', { field: 'kind', activate: false, minExamplesPerClass: 2, seed: 5 });
     const done = await admin.heads.waitForTraining('zoo', second.id);
+    assert.equal((await admin.heads.cancel('zoo', second.id)).status, 'done', 'cancelling a finished training changes nothing');
     assert.deepEqual([done.head!.version, done.head!.active, done.head!.classes], [2, false, ['bird', 'cat', 'fruit', 'parrot']]);
     const activated = await admin.heads.activate('zoo', 2);
     assert.deepEqual([activated.version, activated.active, activated.labelled], [2, true, 18]);
@@ -163,5 +148,10 @@ describe('REST API v1: classifier heads', () => {
     await admin.heads.activate('zoo', 1);
     assert.equal((await anonymous.heads.list('zoo')).active, 1);
     await expectError(admin.heads.activate('zoo', 9), 404);
+  });
+
+  it('every heads, labels and fields route answered with a body that matches @loupe/api', () => {
+    assert.deepEqual(uncovered((r) => /heads|labels|fields/.test(r.path)), []);
+    assert.ok(covered.size > 0);
   });
 });

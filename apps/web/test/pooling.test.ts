@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { LoupeClient } from '@loupe/client';
 import { openLoupe } from '@loupe/core';
+import { checkedFetch } from './contract.ts';
 import { startServer, type RunningServer } from './server.ts';
 
 const PHOTOS = fileURLToPath(new URL('../../../tests/fixtures/photos/', import.meta.url));
@@ -22,14 +23,14 @@ describe('a data directory indexed with average pooling, served with GeM', () =>
     const dataDir = mkdtempSync(join(tmpdir(), 'loupe-web-avg-'));
     const source = mkdtempSync(join(tmpdir(), 'loupe-web-avg-src-'));
     for (const f of FILES) copyFileSync(join(PHOTOS, f), join(source, f));
-    const old = await openLoupe({ dataDir, device: 'cpu', pooling: 'avg' });
+    const old = await openLoupe({ dataDir, embedding: { device: 'cpu', pooling: 'avg' } });
     try {
       assert.equal((await old.ingest(source, { catalog: 'old' })).added, FILES.length);
     } finally {
       await old.close();
     }
     server = await startServer({ LOUPE_DATA_DIR: dataDir });
-    client = new LoupeClient({ baseUrl: server.url });
+    client = new LoupeClient({ baseUrl: server.url, fetch: checkedFetch });
   });
   after(() => server?.stop());
 

@@ -33,7 +33,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const port = await freePort();
   const dataDir = env.LOUPE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'loupe-web-'));
   const nextBin = createRequire(join(WEB_DIR, 'package.json')).resolve('next/dist/bin/next');
-  const child = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  const child = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', '65000'], {
     cwd: WEB_DIR,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', LOUPE_DEVICE: 'auto', LOUPE_LOG_LEVEL: 'warn', DATABASE_URL: '', ...env, LOUPE_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@ import type {
   ApiKeyInfo,
   Catalog,
   ClassifyResponse,
+  DetectResponse,
   EmbedResponse,
   Head,
   HeadDetail,
@@ -14,8 +15,10 @@ import type {
   JobDetail,
   LocalizeResponse,
   MetadataField,
+  ReindexState,
   SearchOptions,
   SearchResponse,
+  Session,
   Stats,
   TrainHeadOptions,
 } from './types.ts';
@@ -66,13 +69,17 @@ export class LoupeClient {
   constructor(options: LoupeClientOptions) {
     this.#base = options.baseUrl.replace(/\/$/, '') + '/api/v1';
     this.#apiKey = options.apiKey;
-    this.#fetch = options.fetch ?? fetch;
+    // Browsers throw "Illegal invocation" when fetch is called as a method of another object: bind it to the global.
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
   #authHeaders(): Record<string, string> {
     const headers: Record<string, string> = {};
     if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
-    if (this.#cookie) headers.cookie = this.#cookie;
+    if (this.#cookie) {
+      headers.cookie = this.#cookie;
+      headers.origin = new URL(this.#base).origin; // a session's writes must show they come from the site itself
+    }
     return headers;
   }
 
@@ -84,7 +91,7 @@ export class LoupeClient {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body);
     }
-    const response = await this.#fetch(this.#base + path, { method, headers, body: payload });
+    const response = await this.#send(method, this.#base + path, { method, headers, body: payload });
     const setCookie = response.headers.get('set-cookie');
     if (setCookie) this.#cookie = setCookie.split(';')[0];
     const text = await response.text();
@@ -99,6 +106,19 @@ export class LoupeClient {
       throw new LoupeApiError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? (text.slice(0, 200) || response.statusText));
     }
     return json as T;
+  }
+
+  /**
+   * One request; a GET that fails at the connection (no response: e.g. a kept-alive socket the server closed just as
+   * it was reused) is sent once more, as HTTP allows for idempotent requests. Other methods are never repeated.
+   */
+  async #send(method: string, url: string, init: RequestInit): Promise<Response> {
+    try {
+      return await this.#fetch(url, init);
+    } catch (error) {
+      if (method !== 'GET' || !(error instanceof TypeError)) throw error;
+      return this.#fetch(url, init);
+    }
   }
 
   #imageForm(image: ImageUpload, options: Record<string, unknown> = {}): FormData {
@@ -116,6 +136,14 @@ export class LoupeClient {
   /** Search by an image (optionally a `box` region of it). */
   search(image: ImageUpload, options: SearchOptions = {}): Promise<SearchResponse> {
     return this.#request('POST', '/search', this.#imageForm(image, { ...options }));
+  }
+
+  /**
+   * The next page of any search, from its `nextCursor`: the server kept the query (for 15 minutes), so nothing is
+   * uploaded or analysed again. An expired cursor is a 410 (CURSOR_EXPIRED): search again.
+   */
+  searchMore(cursor: string, options: { k?: number } = {}): Promise<SearchResponse> {
+    return this.#request('POST', '/search', { cursor, ...options });
   }
 
   /** More like this: the neighbours of an indexed item. */
@@ -138,6 +166,14 @@ export class LoupeClient {
 
   localize(image: ImageUpload, options: { heatmap?: boolean; box?: SearchOptions['box'] } = {}): Promise<LocalizeResponse> {
     return this.#request('POST', '/localize', this.#imageForm(image, { box: options.box, heatmap: options.heatmap ? '1' : undefined }));
+  }
+
+  /**
+   * Every object in the image: COCO label, score and box in original pixels (objects below `minScore`, default 0.3,
+   * dropped); with `masks`, each object's `mask` (COCO uncompressed RLE over the whole image).
+   */
+  detect(image: ImageUpload, options: { minScore?: number; box?: SearchOptions['box']; masks?: boolean } = {}): Promise<DetectResponse> {
+    return this.#request('POST', '/detect', this.#imageForm(image, options));
   }
 
   embed(image: ImageUpload, options: { box?: SearchOptions['box'] } = {}): Promise<EmbedResponse> {
@@ -184,7 +220,7 @@ export class LoupeClient {
       for (;;) {
         const t = await this.heads.training(slug, id);
         options.onProgress?.(t);
-        if (t.status !== 'running') return t;
+        if (t.status !== 'running' && t.status !== 'queued') return t;
         if (Date.now() > deadline) throw new Error(`training ${id} still running after ${options.timeoutMs ?? 600_000} ms`);
         await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
       }
@@ -212,8 +248,11 @@ export class LoupeClient {
   }
 
   readonly jobs = {
-    list: async (options: { catalog?: string } = {}): Promise<Job[]> =>
-      (await this.#request<{ jobs: Job[] }>('GET', `/jobs${options.catalog ? `?catalog=${encodeURIComponent(options.catalog)}` : ''}`)).jobs,
+    /** Recent jobs of every kind (ingest, reindex, head training), newest first. */
+    list: async (options: { catalog?: string; kind?: Job['kind']; limit?: number } = {}): Promise<Job[]> => {
+      const query = new URLSearchParams(Object.entries(options).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
+      return (await this.#request<{ jobs: Job[] }>('GET', `/jobs${query.size > 0 ? `?${query}` : ''}`)).jobs;
+    },
     get: (id: number): Promise<JobDetail> => this.#request('GET', `/jobs/${id}`),
     /** Polls a job until it is finished. */
     wait: async (id: number, options: { intervalMs?: number; timeoutMs?: number } = {}): Promise<JobDetail> => {
@@ -227,8 +266,18 @@ export class LoupeClient {
     },
   };
 
-  reindex(options: { catalog?: string; all?: boolean } = {}): Promise<{ reindex: { done: number; total: number } }> {
+  reindex(options: { catalog?: string; all?: boolean } = {}): Promise<ReindexState> {
     return this.#request('POST', '/reindex', options, [202]);
+  }
+
+  /** The state of the last reindex (admin). */
+  reindexState(): Promise<ReindexState> {
+    return this.#request('GET', '/reindex');
+  }
+
+  /** Whether this client is a signed-in admin (or holds an admin key), and whether sign-in is enabled. */
+  session(): Promise<Session> {
+    return this.#request('GET', '/auth/session');
   }
 
   stats(): Promise<Stats> {

@@ -1,6 +1,6 @@
 // Typed errors of the use cases. Apps map `code` to exit codes and HTTP statuses.
 
-export type CoreErrorCode = 'SOURCE_INVALID' | 'UNSAFE_ENTRY' | 'LIMIT_EXCEEDED' | 'NOT_FOUND' | 'INVALID_QUERY' | 'UNKNOWN_FIELD' | 'HEAD_MODEL_MISMATCH' | 'MODEL_MISMATCH';
+export type CoreErrorCode = 'SOURCE_INVALID' | 'UNSAFE_ENTRY' | 'LIMIT_EXCEEDED' | 'NOT_FOUND' | 'INVALID_QUERY' | 'UNKNOWN_FIELD' | 'HEAD_MODEL_MISMATCH' | 'MODEL_MISMATCH' | 'CURSOR_EXPIRED' | 'JOB_CONFLICT';
 
 export class CoreError extends Error {
   constructor(
@@ -69,5 +69,33 @@ export class UnknownFieldError extends CoreError {
       `no item of catalog "${catalog}" has a value in the metadata field "${field}"` +
         (fields.length > 0 ? `; its items have: ${fields.slice(0, 20).join(', ')}` : '; its items have no metadata fields'),
     );
+  }
+}
+
+/** A result cursor the server no longer holds (unused for a while, or made by another process): search again. */
+export class CursorExpiredError extends CoreError {
+  constructor(message: string) {
+    super('CURSOR_EXPIRED', message);
+  }
+}
+
+/**
+ * True for a failure of the job itself (its source is invalid or over a limit, its catalog is gone, the store
+ * refuses its values): retrying cannot help. Anything else (database down, disk full) is worth a retry.
+ */
+export function isJobFault(error: unknown): boolean {
+  if (error instanceof CoreError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'INVALID_INPUT' || code === 'NOT_FOUND' || code === 'INVALID_JOB_STATE';
+}
+
+/** The same work is already queued or running (a second training of one catalog). */
+export class JobConflictError extends CoreError {
+  constructor(
+    message: string,
+    /** The job already doing it. */
+    readonly jobId: number,
+  ) {
+    super('JOB_CONFLICT', message);
   }
 }

@@ -4,8 +4,12 @@
 import type { ClassifierHead, ClassifierHeadInfo, Item, ItemLabel, ItemLabelInput, JsonObject, Store } from '@loupe/db';
 import type { Box, Embedder, FeatureMap, ImageInput, Settled } from '@loupe/embedding';
 import {
+  confusionMatrixPng,
+  confusionMatrixSvg,
   exportHeadOnnx,
+  inspectTrainingSet,
   openHeadSession,
+  resolveSettings,
   trainHead,
   type HeadPrediction,
   type HeadSession,
@@ -29,6 +33,8 @@ export interface TrainCatalogHeadOptions extends Omit<TrainOptions, 'onProgress'
   field: string;
   /** Make the new head the catalog's active one and label its items (default true). */
   activate?: boolean;
+  /** The job training it: kept in the head's settings, so a job taken over after a crash finds the head it stored. */
+  jobId?: number;
   onProgress?: (progress: HeadTrainingProgress) => void;
   signal?: AbortSignal;
 }
@@ -177,6 +183,38 @@ export function createHeads(deps: HeadsDeps) {
     return written;
   }
 
+  /** The catalog's labelled items' stored vectors and their classes (the field's values). */
+  async function trainingSet(options: TrainCatalogHeadOptions) {
+    const catalog = await catalogOf(options.catalog);
+    const field = typeof options.field === 'string' ? options.field.trim() : '';
+    if (!field) throw new InvalidQueryError('name the metadata field whose values are the classes');
+    const labels = new Map<number, string>();
+    const seenFields = new Set<string>();
+    let items = 0;
+    for await (const page of catalogItems(catalog.id)) {
+      for (const item of page) {
+        items++;
+        for (const key of Object.keys(item.metadata)) seenFields.add(key);
+        const label = labelOf(item.metadata, field);
+        if (label !== undefined) labels.set(item.id, label);
+      }
+      options.onProgress?.({ phase: 'loading', items, labelled: labels.size });
+      if (options.signal?.aborted) break;
+    }
+    if (labels.size === 0) throw new UnknownFieldError(options.catalog, field, [...seenFields].sort());
+    const vectors: Float32Array[] = [];
+    const classes: string[] = [];
+    for await (const rows of store.embeddings.streamAfter({ modelId: deps.modelId, after: 0, catalogId: catalog.id, batchSize: 2000 })) {
+      for (const r of rows) {
+        const label = labels.get(r.itemId);
+        if (label === undefined) continue;
+        vectors.push(r.vector);
+        classes.push(label);
+      }
+    }
+    return { catalog, field, labels, set: { vectors, labels: classes } };
+  }
+
   const heads = {
     /** Metadata fields of a catalog's items that could be labels (what the admin picks from). */
     async fields(catalog: string): Promise<MetadataField[]> {
@@ -197,37 +235,23 @@ export function createHeads(deps: HeadsDeps) {
       return [...stats].map(([field, s]) => ({ field, items: s.items, values: s.values.size })).sort((a, b) => b.items - a.items || a.field.localeCompare(b.field));
     },
 
+    /**
+     * Refuses, before any training, what `train` would refuse (unknown catalog or field, one class, too few examples,
+     * bad settings): a queued training job is then never created for it.
+     */
+    async check(options: TrainCatalogHeadOptions): Promise<{ classes: string[]; examples: number }> {
+      const { set } = await trainingSet(options);
+      const { onProgress: _p, signal: _s, catalog: _c, field: _f, activate: _a, jobId: _j, ...trainOptions } = options;
+      const { classes } = inspectTrainingSet(set, resolveSettings(trainOptions).minExamplesPerClass);
+      return { classes, examples: set.vectors.length };
+    },
+
     /** Trains a head from the catalog's stored vectors and the field's values; stores it (and by default activates it). */
     async train(options: TrainCatalogHeadOptions): Promise<TrainCatalogHeadResult> {
       const started = performance.now();
-      const catalog = await catalogOf(options.catalog);
-      const field = typeof options.field === 'string' ? options.field.trim() : '';
-      if (!field) throw new InvalidQueryError('name the metadata field whose values are the classes');
-      const labels = new Map<number, string>();
-      const seenFields = new Set<string>();
-      let items = 0;
-      for await (const page of catalogItems(catalog.id)) {
-        for (const item of page) {
-          items++;
-          for (const key of Object.keys(item.metadata)) seenFields.add(key);
-          const label = labelOf(item.metadata, field);
-          if (label !== undefined) labels.set(item.id, label);
-        }
-        options.onProgress?.({ phase: 'loading', items, labelled: labels.size });
-        if (options.signal?.aborted) break;
-      }
-      if (labels.size === 0) throw new UnknownFieldError(options.catalog, field, [...seenFields].sort());
-      const vectors: Float32Array[] = [];
-      const classes: string[] = [];
-      for await (const rows of store.embeddings.streamAfter({ modelId: deps.modelId, after: 0, catalogId: catalog.id, batchSize: 2000 })) {
-        for (const r of rows) {
-          const label = labels.get(r.itemId);
-          if (label === undefined) continue;
-          vectors.push(r.vector);
-          classes.push(label);
-        }
-      }
-      const { onProgress, signal, catalog: _c, field: _f, activate: _a, ...trainOptions } = options;
+      const { catalog, field, labels, set } = await trainingSet(options);
+      const { vectors, labels: classes } = set;
+      const { onProgress, signal, catalog: _c, field: _f, activate: _a, jobId, ...trainOptions } = options;
       const trained = await trainHead(
         { vectors, labels: classes },
         { ...trainOptions, signal, onProgress: (p) => onProgress?.({ phase: 'training', ...p }) },
@@ -243,7 +267,7 @@ export function createHeads(deps: HeadsDeps) {
         classes: trained.model.classes,
         metrics: metrics as unknown as JsonObject,
         modelId: deps.modelId,
-        settings: trained.settings as unknown as JsonObject,
+        settings: { ...(trained.settings as unknown as JsonObject), ...(jobId === undefined ? {} : { jobId }) },
         onnx,
         activate,
       });
@@ -278,6 +302,21 @@ export function createHeads(deps: HeadsDeps) {
       const info = (await store.heads.list(c.id)).find((h) => h.version === version);
       if (!info) throw new NotFoundError(`catalog "${catalog}" has no head version ${version}`);
       return (await store.heads.get(info.id))!;
+    },
+
+    /**
+     * A head's validation confusion matrix as an image (PNG or SVG), of the head or (`of: 'knn'`) of its kNN
+     * baseline; version undefined: the active head.
+     */
+    async confusion(catalog: string, version: number | undefined, options: { format?: 'png' | 'svg'; of?: 'head' | 'knn' } = {}): Promise<{ contentType: string; bytes: Uint8Array }> {
+      const head = await heads.get(catalog, version);
+      const m = head.metrics as unknown as HeadMetrics;
+      const knn = options.of === 'knn';
+      const metrics = knn ? m.knn : m.validation;
+      if (!metrics) throw new InvalidQueryError('this head was trained without a kNN baseline');
+      const title = `${catalog} v${head.version} ${knn ? `kNN (k=${m.knn!.k})` : 'head'} — validation accuracy ${(metrics.accuracy * 100).toFixed(1)}%`;
+      if (options.format === 'svg') return { contentType: 'image/svg+xml', bytes: new TextEncoder().encode(confusionMatrixSvg(metrics, { title })) };
+      return { contentType: 'image/png', bytes: await confusionMatrixPng(metrics, { title }) };
     },
 
     async active(catalog: string): Promise<ClassifierHeadInfo | null> {

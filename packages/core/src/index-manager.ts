@@ -35,6 +35,11 @@ interface ItemFacts {
   classId: number | null;
 }
 
+/** Where the index snapshot of a model lives under a data directory (for tools that inspect it). */
+export function indexSnapshotPath(dataDir: string, modelId: string): string {
+  return join(dataDir, 'index', modelId.replace(/[^a-zA-Z0-9._-]/g, '_'));
+}
+
 export class IndexManager {
   private sequence: number;
   private readonly facts = new Map<number, ItemFacts>();
@@ -54,7 +59,7 @@ export class IndexManager {
   }
 
   static snapshotPathFor(dataDir: string, modelId: string): string {
-    return join(dataDir, 'index', modelId.replace(/[^a-zA-Z0-9._-]/g, '_'));
+    return indexSnapshotPath(dataDir, modelId);
   }
 
   static async open(options: { store: Store; modelId: string; dim: number; dataDir: string; logger?: Logger }): Promise<IndexManager> {
@@ -131,6 +136,18 @@ export class IndexManager {
 
   get pendingSnapshotChanges(): number {
     return this.changesSinceSnapshot;
+  }
+
+  /** The catalog of an indexed item. */
+  catalogOf(itemId: number): number | undefined {
+    return this.facts.get(itemId)?.catalogId;
+  }
+
+  /** The indexed items of one catalog, in id order. */
+  idsOf(catalogId: number): number[] {
+    const ids: number[] = [];
+    for (const [id, f] of this.facts) if (f.catalogId === catalogId) ids.push(id);
+    return ids.sort((a, b) => a - b);
   }
 
   vectorOf(itemId: number): Float32Array | undefined {

@@ -1,7 +1,9 @@
 // @loupe/core — the use cases shared by the CLI and the web app.
-export { openLoupe, type Loupe } from './loupe.ts';
-export { IndexManager, type IndexSearchOptions } from './index-manager.ts';
-export { ImageStorage, THUMBNAIL_SIDE, MIME_TYPES, sha256Hex } from './storage.ts';
+export { benchmarkInternals, openLoupe, type Loupe } from './loupe.ts';
+export { createDetect, type Detect, type DetectOptions, type DetectResult, type DetectedObjectView } from './detect.ts';
+export type { ItemView, ItemPageView, ItemFile } from './items.ts';
+export type { ReindexOptions, ReindexResult } from './reindex.ts';
+export { indexSnapshotPath } from './index-manager.ts';
 export {
   openSource,
   folderSource,
@@ -9,13 +11,14 @@ export {
   manifestSource,
   unsafeEntryReason,
   DEFAULT_SOURCE_LIMITS,
+  ENTRY_LIMITS,
   IMAGE_EXTENSIONS,
   type IngestSource,
   type SourceEntry,
   type SourceItem,
   type SourceLimits,
 } from './sources/index.ts';
-export { CoreError, HeadModelMismatchError, VectorModelMismatchError, InvalidQueryError, InvalidSourceError, NotFoundError, SourceLimitError, UnknownFieldError, type CoreErrorCode } from './errors.ts';
+export { CoreError, CursorExpiredError, JobConflictError, HeadModelMismatchError, VectorModelMismatchError, InvalidQueryError, InvalidSourceError, NotFoundError, SourceLimitError, UnknownFieldError, type CoreErrorCode } from './errors.ts';
 export {
   labelOf,
   type CatalogClassification,
@@ -27,4 +30,17 @@ export {
   type TrainCatalogHeadOptions,
   type TrainCatalogHeadResult,
 } from './heads.ts';
+export { CALIBRATION_EDITS, CALIBRATION_SAMPLE, MATCHES, UNCALIBRATED_SAME, matchOf, thresholdsFrom, quantile, type Match, type MatchThresholds, type Relevance } from './relevance.ts';
+export {
+  startJobWorker,
+  defaultWorkerId,
+  type Jobs,
+  type JobView,
+  type JobContext,
+  type JobRunner,
+  type JobRunOutcome,
+  type JobWorker,
+  type TrainingJobParams,
+} from './jobs/index.ts';
+export type { MediaStore, StoredImage } from './storage.ts';
 export type * from './types.ts';

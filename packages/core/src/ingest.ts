@@ -4,17 +4,17 @@
 // committed, in the same transaction as its item; a restarted job skips exactly those files. Files written before a
 // crash are content-addressed, so writing them again is harmless; the index catches up from the database.
 import { basename } from 'node:path';
-import { DuplicateItemError, type Catalog, type Item, type Job, type Store } from '@loupe/db';
+import { DuplicateItemError, InvalidInputError, type Catalog, type Item, type Job, type Store } from '@loupe/db';
 import { probeImage, type Embedder, type ImageAnalysis } from '@loupe/embedding';
 import { NotFoundError } from './errors.ts';
 import type { IndexManager } from './index-manager.ts';
-import type { IngestSource, SourceEntry } from './sources/index.ts';
-import { MIME_TYPES, sha256Hex, type ImageStorage } from './storage.ts';
+import { ENTRY_LIMITS, entryFieldProblem, type IngestSource, type SourceEntry } from './sources/index.ts';
+import { MIME_TYPES, sha256Hex, type MediaStore } from './storage.ts';
 import type { IngestOptions, IngestProgress, IngestSummary, Logger } from './types.ts';
 
 export interface IngestDeps {
   store: Store;
-  storage: ImageStorage;
+  storage: MediaStore;
   embedder: () => Promise<Embedder>;
   index: () => Promise<IndexManager>;
   modelId: string;
@@ -39,7 +39,12 @@ interface Prepared {
 const HEARTBEAT_MS = 2000;
 
 function firstLine(error: unknown): string {
-  return String((error as Error)?.message ?? error).split('\n')[0]!;
+  return String((error as Error)?.message ?? error).split('\n')[0]!.slice(0, 2000);
+}
+
+/** A key too long to store is recorded under a shortened one that stays unique (its hash). */
+function storableKey(key: string): string {
+  return key.length <= ENTRY_LIMITS.maxKeyChars ? key : `${key.slice(0, 200)}…(${sha256Hex(new TextEncoder().encode(key)).slice(0, 16)})`;
 }
 
 /**
@@ -61,7 +66,7 @@ export async function runIngest(
   let catalog: Catalog;
   if (options.claimed) {
     job = options.claimed;
-    const owner = await store.catalogs.getById(job.catalogId);
+    const owner = job.catalogId === null ? null : await store.catalogs.getById(job.catalogId);
     if (!owner) throw new NotFoundError(`job ${job.id}: its catalog no longer exists`);
     catalog = owner;
     resumed = job.filesAdded + job.filesDuplicate + job.filesFailed > 0;
@@ -95,6 +100,8 @@ export async function runIngest(
     }
   };
   const outcome = async (kind: 'duplicates' | 'failed', key: string, reason: string, itemId?: number) => {
+    key = storableKey(key);
+    reason = reason.slice(0, 2000);
     const { recorded: fresh } = await store.jobs.recordFile({
       jobId: job.id,
       path: key,
@@ -112,10 +119,15 @@ export async function runIngest(
 
   // Stage 1: read, hash and sniff each entry; duplicates and unreadable entries get their outcome here.
   async function* prepared(): AsyncGenerator<Prepared> {
-    for await (const item of source.entries((key) => recorded.has(key))) {
+    for await (const item of source.entries((key) => recorded.has(storableKey(key)))) {
       if (options.signal?.aborted) return;
       if (!item.ok) {
         await outcome('failed', item.key, item.reason);
+        continue;
+      }
+      const tooBig = entryFieldProblem(item);
+      if (tooBig) {
+        await outcome('failed', item.key, tooBig);
         continue;
       }
       let bytes: Uint8Array;
@@ -177,6 +189,8 @@ export async function runIngest(
       progress.doneThisRun++;
       await report();
     } catch (error) {
+      // The row's own values refused by the store: that row fails, the job goes on.
+      if (error instanceof InvalidInputError) return outcome('failed', entry.key, firstLine(error));
       if (!(error instanceof DuplicateItemError)) throw error;
       // The same bytes (or external id) earlier in this very run: it was committed after this entry was hashed.
       const other =
@@ -226,7 +240,8 @@ export async function runIngest(
   await index.snapshot();
   await report(true);
   const interrupted = options.signal?.aborted ?? false;
-  if (!interrupted) job = await store.jobs.finish(job.id, { status: 'done' });
+  // A claimed job is finished by the job runner that holds its lease (with the result); a direct run finishes here.
+  if (!interrupted && !options.claimed) job = await store.jobs.finish(job.id, { status: 'done' });
   else job = (await store.jobs.get(job.id)) ?? job;
 
   const failed: IngestSummary['failed'] = [];

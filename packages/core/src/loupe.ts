@@ -1,43 +1,68 @@
-// The facade both apps use: one object that owns the store, the image storage, the (lazily loaded) embedder and the
-// index of the active model, and offers the use cases — catalogs, ingest, search, items, stats, reindex.
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { createStore, type Catalog, type CatalogWithCount, type HydratedItem, type Job, type Store } from '@loupe/db';
-import { createEmbedder, DEFAULT_POOLING, vectorModelId, type Embedder, type ImageAnalysis, type ImageInput, type Settled } from '@loupe/embedding';
-import { InvalidQueryError, NotFoundError, VectorModelMismatchError } from './errors.ts';
-import { createHeads, type Heads } from './heads.ts';
-import { IndexManager } from './index-manager.ts';
+// The facade both apps use: one object that offers Loupe's use cases — catalogs, items, ingest and its job queue,
+// search and paging, heads, single-image analysis, API keys, reindex, stats. It owns the store, the image storage,
+// the embedder and the index, and exposes none of them: each use case lives in its own module (catalogs.ts,
+// items.ts, search.ts, …) over the shared context (context.ts).
+import type { Catalog, CatalogWithCount, MatchCalibration } from '@loupe/db';
+import type { ImageInput, Settled } from '@loupe/embedding';
+import { createApiKeys, type ApiKeys } from './api-keys.ts';
+import { createCatalogs } from './catalogs.ts';
+import { createDetect, type DetectOptions, type DetectResult } from './detect.ts';
+import { isJobFault } from './errors.ts';
+import { createContext, type LoupeContext } from './context.ts';
+import type { Heads } from './heads.ts';
+import { createImages, type Images } from './images.ts';
+import { createIngest, discardUpload, ingestDeps } from './ingest-queue.ts';
 import { runIngest } from './ingest.ts';
-import { openSource, reopenSource, type IngestSource, type SourceLimits } from './sources/index.ts';
-import { ImageStorage } from './storage.ts';
-import type { IngestOptions, IngestSummary, LoupeOptions, LoupeStats, QueryAnalysis, SearchOptions, SearchResponse, SearchResult } from './types.ts';
-import type { ClassifierHead } from '@loupe/db';
-
-const FEATURE_DIM = 2048;
+import { createJobs, type Jobs } from './jobs/index.ts';
+import { createItems, type ItemFile, type ItemPageView, type ItemView } from './items.ts';
+import { reindex, type ReindexOptions, type ReindexResult } from './reindex.ts';
+import { createSearch } from './search.ts';
+import { createSecurity, type Audit, type Sessions } from './security.ts';
+import type { IngestSource, SourceLimits } from './sources/index.ts';
+import type { IngestOptions, IngestSummary, LoupeOptions, LoupeStats, SearchOptions, SearchResponse } from './types.ts';
 
 export interface Loupe {
-  readonly store: Store;
-  readonly storage: ImageStorage;
+  /** The id of the vectors this instance reads and writes (network + pooling). */
   readonly modelId: string;
-  embedder(): Promise<Embedder>;
-  index(): Promise<IndexManager>;
   catalogs: {
     create(slug: string, name?: string): Promise<Catalog>;
     list(): Promise<CatalogWithCount[]>;
+    /** One catalog with its item count (NotFoundError when missing). */
+    get(slug: string): Promise<CatalogWithCount>;
     rename(slug: string, name: string): Promise<Catalog>;
     delete(slug: string): Promise<{ items: number }>;
   };
+  items: {
+    /** An item with its predictions, boxes and (under its catalog's active head) label. */
+    get(id: number): Promise<ItemView>;
+    list(catalog: string, options?: { limit?: number; cursor?: number | null; classId?: number }): Promise<ItemPageView>;
+    /** The stored original or thumbnail (type, content hash for caching, and a reader). */
+    file(id: number, which: 'original' | 'thumbnail'): Promise<ItemFile>;
+  };
   /** A catalog's own classifier heads: train (from stored vectors), list, activate, classify, labels. */
   heads: Heads;
-  /** Ingests a folder, zip file or manifest path (or an opened source) into a catalog, creating it if missing. */
-  ingest(source: string | IngestSource, options: IngestOptions & { limits?: Partial<SourceLimits> }): Promise<IngestSummary>;
-  /** Queues an ingest for a job worker (`runNextJob`); returns the unfinished job for the same source if there is one. */
-  enqueueIngest(path: string, options: { catalog: string; catalogName?: string; limits?: Partial<SourceLimits> }): Promise<Job>;
+  /** One image at a time without a catalog: vector, classes, boxes, heatmap; the model's facts. */
+  images: Images;
+  apiKeys: ApiKeys;
+  /** Admin sessions of the web app: created at sign-in, revoked at sign-out or all at once. */
+  sessions: Sessions;
+  /** Security-relevant actions (sign-ins, keys created, deletions), newest first. */
+  audit: Audit;
+  /** Match strength ("same" / "similar" / "weak"): a catalog's measured thresholds, and measuring it again now. */
+  relevance: {
+    calibration(catalog: string): Promise<MatchCalibration | null>;
+    calibrate(catalog: string): Promise<MatchCalibration | null>;
+  };
   /**
-   * Takes the oldest queued job — or a running one whose worker stopped beating its heartbeat (a crash or restart) —
-   * and runs it to the end. Returns undefined when there is nothing to do.
+   * Persisted jobs of every kind (ingest, reindex, head training): queue, list, cancel, and a runner that claims them
+   * with a lease — the worker of `loupe worker` and of the web server.
    */
-  runNextJob(options?: { staleAfterMs?: number; signal?: AbortSignal; onProgress?: IngestOptions['onProgress'] }): Promise<IngestSummary | undefined>;
+  jobs: Jobs;
+  /**
+   * Ingests a folder, zip file or manifest path (or an opened source) into a catalog, creating it if missing.
+   * `allowRoots`: folders besides a manifest's own whose files its rows may name (the CLI's `--allow-root`).
+   */
+  ingest(source: string | IngestSource, options: IngestOptions & { limits?: Partial<SourceLimits>; allowRoots?: string[] }): Promise<IngestSummary>;
   /** One response per query image, in order; a bad image gives `{ ok: false, error }` in its place. */
   search(queries: ImageInput[], options?: SearchOptions): Promise<Array<Settled<SearchResponse>>>;
   /** "More like this": the neighbours of an indexed item (the item itself left out). */
@@ -47,274 +72,134 @@ export interface Loupe {
    * model or pooling is refused (VectorModelMismatchError) instead of matched against this index.
    */
   searchByVector(vector: Float32Array, options?: SearchOptions & { model?: string }): Promise<SearchResponse>;
+  /** The next page of any search, from its `nextCursor`: nothing is analysed again (CursorExpiredError when gone). */
+  searchMore(cursor: string, options?: { k?: number }): Promise<SearchResponse>;
   removeItems(ids: number[]): Promise<{ deleted: number }>;
   /** Computes the active model's embedding for items that lack one (or all, with `all`). */
-  reindex(options?: { catalog?: string; all?: boolean; onProgress?: (done: number, total: number) => void }): Promise<{ reindexed: number; failed: Array<{ id: number; reason: string }> }>;
+  reindex(options?: ReindexOptions): Promise<ReindexResult>;
+  /** Counts and the index's state; `provider` is null until something has loaded the network (stats never does). */
   stats(): Promise<LoupeStats>;
+  /** Loads the network and catches the index up, so that the first search does not pay for it. */
+  warmUp(): Promise<void>;
+  /**
+   * Every object in one image: COCO label, score, box in original pixels; labels fused with ResNet-50 on the crops;
+   * with `masks`, each object's outline as COCO RLE.
+   */
+  detect(image: ImageInput, options?: DetectOptions): Promise<DetectResult>;
   close(): Promise<void>;
 }
 
 export async function openLoupe(options: LoupeOptions): Promise<Loupe> {
-  const dataDir = resolve(options.dataDir);
-  const shared = options.embedder?.info().pooling;
-  if (shared && options.pooling && shared !== options.pooling)
-    throw new InvalidQueryError(`the shared embedder pools with "${shared}" but pooling "${options.pooling}" was asked for`);
-  const pooling = shared ?? options.pooling ?? DEFAULT_POOLING;
-  /** The vectors this instance reads and writes (network + pooling). */
-  const modelId = vectorModelId(pooling);
-  const logger = options.logger;
-  const store = await createStore({ databaseUrl: options.databaseUrl ?? `file:${join(dataDir, 'loupe.db')}`, logger });
-  const storage = new ImageStorage(dataDir);
-  let embedderPromise: Promise<Embedder> | undefined = options.embedder ? Promise.resolve(options.embedder) : undefined;
-  let indexPromise: Promise<IndexManager> | undefined;
-  const getEmbedder = () =>
-    (embedderPromise ??= createEmbedder({
-      device: options.device ?? 'auto',
-      threads: options.threads,
-      batchSize: options.batchSize,
-      maxPixels: options.maxPixels,
-      modelDir: options.modelDir,
-      pooling,
-      logger,
-    }));
-  const getIndex = () => (indexPromise ??= IndexManager.open({ store, modelId, dim: FEATURE_DIM, dataDir, logger }));
-  const catalogSlugs = new Map<number, string>();
-  const heads = createHeads({ store, embedder: getEmbedder, modelId, logger });
-  const ingestDeps = () => ({
-    store,
-    storage,
-    embedder: getEmbedder,
-    index: getIndex,
-    modelId,
-    maxPixels: options.maxPixels,
-    snapshotEvery: options.snapshotEvery ?? 2000,
-    logger,
-    onItemStored: heads.autoLabel,
-  });
+  return facade(await createContext(options));
+}
 
-  /** The active head of the one searched catalog (labels, label filter), or null. */
-  async function searchHead(opts: SearchOptions): Promise<ClassifierHead | null> {
-    const slugs = opts.catalog === undefined ? [] : Array.isArray(opts.catalog) ? opts.catalog : [opts.catalog];
-    if (slugs.length !== 1) {
-      if (opts.label !== undefined) throw new InvalidQueryError('filtering by label needs exactly one catalog (the label is its head\'s)');
-      return null;
-    }
-    const [id] = (await catalogIds(slugs))!;
-    const head = await heads.activeHead(id!);
-    if (!head && opts.label !== undefined) throw new InvalidQueryError(`catalog "${slugs[0]}" has no active head (trained on this instance's vectors) to filter by label`);
-    return head;
-  }
+const contexts = new WeakMap<Loupe, LoupeContext>();
 
-  async function catalogIds(catalog: SearchOptions['catalog']): Promise<number[] | undefined> {
-    if (catalog === undefined) return undefined;
-    const slugs = Array.isArray(catalog) ? catalog : [catalog];
-    return Promise.all(
-      slugs.map(async (slug) => {
-        const c = await store.catalogs.getBySlug(slug);
-        if (!c) throw new NotFoundError(`no catalog "${slug}"`);
-        catalogSlugs.set(c.id, c.slug);
-        return c.id;
-      }),
-    );
-  }
+/**
+ * The parts behind a Loupe (store, index, embedder) — for benchmarks that time one part alone and tests that check
+ * what was written. Apps never use it (a lint rule refuses it under apps/): they get use cases from the facade.
+ */
+export function benchmarkInternals(loupe: Loupe): Pick<LoupeContext, 'store' | 'index' | 'embedder' | 'storage'> {
+  const ctx = contexts.get(loupe);
+  if (!ctx) throw new Error('not a Loupe made by openLoupe');
+  return { store: ctx.store, index: ctx.index, embedder: ctx.embedder, storage: ctx.storage };
+}
 
-  async function slugOf(id: number): Promise<string> {
-    let slug = catalogSlugs.get(id);
-    if (slug === undefined) {
-      slug = (await store.catalogs.getById(id))?.slug ?? String(id);
-      catalogSlugs.set(id, slug);
-    }
-    return slug;
-  }
-
-  async function neighbours(vector: Float32Array, opts: SearchOptions, excludeId?: number, head?: ClassifierHead | null): Promise<SearchResult[]> {
-    const k = opts.k ?? 10;
-    if (!Number.isInteger(k) || k < 1 || k > 1000) throw new InvalidQueryError(`k must be an integer from 1 to 1000, got ${k}`);
-    head ??= await searchHead(opts);
-    const ids = head && opts.label !== undefined ? new Set(await store.labels.itemIds(head.id, opts.label)) : undefined;
-    const index = await getIndex();
-    await index.catchUp();
-    const hits = index.search(vector, {
-      k,
-      ef: opts.ef,
-      minScore: opts.minScore,
-      classId: opts.classId,
-      exact: opts.exact,
-      catalogIds: await catalogIds(opts.catalog),
-      excludeId,
-      ids,
-    });
-    const items = await store.items.getByIds(
-      hits.map((h) => h.id),
-      { modelId },
-    );
-    const byId = new Map<number, HydratedItem>(items.map((i) => [i.id, i]));
-    const labels = head ? await heads.labelsOf(head, items.map((i) => i.id)) : undefined;
-    const results: SearchResult[] = [];
-    for (const hit of hits) {
-      const item = byId.get(hit.id);
-      if (!item) continue;
-      const result: SearchResult = { id: hit.id, score: hit.score, item, catalog: await slugOf(item.catalogId) };
-      if (labels) {
-        const l = labels.get(item.id);
-        result.label = l ? { label: l.label, score: l.score, source: l.source } : null;
-      }
-      results.push(result);
-    }
-    return results;
-  }
-
-  const queryOf = (a: ImageAnalysis): QueryAnalysis => ({ width: a.width, height: a.height, predictions: a.predictions, boxes: a.boxes });
-
+/** The facade over a context (core's own tests build one to look inside). */
+export function facade(ctx: LoupeContext): Loupe {
+  const { store, heads, logger } = ctx;
+  const items = createItems(ctx);
+  const search = createSearch(ctx);
+  const ingest = createIngest(ctx);
+  const e = ctx.options.embedding;
+  const detection = createDetect({ embedder: ctx.embedder, device: e?.device, threads: e?.threads, maxPixels: e?.maxPixels, modelDir: ctx.options.detectorModelDir, logger });
   const loupe: Loupe = {
-    store,
-    storage,
-    modelId,
-    embedder: getEmbedder,
-    index: getIndex,
+    modelId: ctx.modelId,
+    catalogs: createCatalogs(ctx),
+    items: { get: items.get, list: items.list, file: items.file },
     heads,
-    catalogs: {
-      create: (slug, name) => store.catalogs.create({ slug, ...(name ? { name } : {}) }),
-      list: () => store.catalogs.list(),
-      rename: (slug, name) => store.catalogs.rename(slug, name),
-      async delete(slug) {
-        const result = await store.catalogs.delete(slug);
-        if (indexPromise) await (await indexPromise).catchUp();
-        return result;
-      },
+    images: createImages(ctx),
+    apiKeys: createApiKeys(ctx),
+    ...createSecurity(ctx),
+    relevance: {
+      calibration: async (catalog) => ctx.relevance.calibrationOf((await ctx.scope.ids(catalog))![0]!),
+      calibrate: async (catalog) => ctx.relevance.calibrate((await ctx.scope.ids(catalog))![0]!),
     },
-    async ingest(source, opts) {
-      const opened = typeof source === 'string' ? await openSource(source, opts.limits ?? options.sourceLimits) : source;
-      return runIngest(ingestDeps(), opened, opts);
-    },
-    async enqueueIngest(path, opts) {
-      const source = await openSource(path, opts.limits);
-      const { catalog } = await store.catalogs.ensure({ slug: opts.catalog, ...(opts.catalogName ? { name: opts.catalogName } : {}) });
-      const [unfinished] = await store.jobs.findUnfinished({ catalogId: catalog.id, source: source.identity });
-      return unfinished ?? store.jobs.create({ catalogId: catalog.id, source: source.identity });
-    },
-    async runNextJob(opts = {}) {
-      const job = await store.jobs.claim({ staleAfterMs: opts.staleAfterMs ?? 30_000 });
-      if (!job) return undefined;
-      let source: IngestSource;
-      try {
-        source = await reopenSource(job.source, options.sourceLimits);
-      } catch (error) {
-        await store.jobs.finish(job.id, { status: 'failed', error: (error as Error).message });
-        logger?.error?.({ job: job.id, err: (error as Error).message }, 'ingest job failed: its source cannot be opened');
-        return undefined;
-      }
-      const catalog = await store.catalogs.getById(job.catalogId);
-      return runIngest(
-        ingestDeps(),
-        source,
-        { catalog: catalog?.slug ?? '', claimed: job, signal: opts.signal, onProgress: opts.onProgress },
-      );
-    },
-    async search(queries, opts = {}) {
-      await catalogIds(opts.catalog); // an unknown catalog fails before any image is analysed
-      const head = await searchHead(opts);
-      const embedder = await getEmbedder();
-      const out: Array<Settled<SearchResponse>> = [];
-      // With a catalog head, the same pass also returns the feature map: the head's CAM box for the query.
-      for await (const r of embedder.analyzeEach(queries, { topK: 5, featureMap: head !== null })) {
-        const started = performance.now();
-        if (!r.ok) out.push(r);
-        else {
-          const results = await neighbours(r.value.vector, opts, undefined, head);
-          const query = queryOf(r.value);
-          if (head) query.head = await heads.describe(head, r.value.vector, r.value.featureMap);
-          out.push({ index: r.index, ok: true, value: { query, results, tookMs: Math.round(performance.now() - started) } });
-        }
-      }
-      return out;
-    },
-    async searchByItem(itemId, opts = {}) {
-      const started = performance.now();
-      const index = await getIndex();
-      await index.catchUp();
-      const vector = index.vectorOf(itemId);
-      if (!vector) throw new NotFoundError(`item ${itemId} is not indexed for model ${modelId}`);
-      const results = await neighbours(vector, opts, itemId);
-      return { query: null, results, tookMs: Math.round(performance.now() - started) };
-    },
-    async searchByVector(vector, opts = {}) {
-      if (opts.model !== undefined && opts.model !== modelId)
-        throw new VectorModelMismatchError(`the vector was made by model "${opts.model}", but this instance searches "${modelId}"`);
-      if (vector.length !== FEATURE_DIM) throw new InvalidQueryError(`a query vector has ${FEATURE_DIM} values, got ${vector.length}`);
-      if (!vector.every(Number.isFinite)) throw new InvalidQueryError('the query vector has non-finite values');
-      const started = performance.now();
-      const results = await neighbours(vector, opts);
-      return { query: null, results, tookMs: Math.round(performance.now() - started) };
-    },
-    async removeItems(ids) {
-      const result = await store.items.delete(ids);
-      if (indexPromise) await (await indexPromise).catchUp();
-      return result;
-    },
-    async reindex(opts = {}) {
-      const catalogId = opts.catalog ? (await catalogIds(opts.catalog))![0] : undefined;
-      const todo: HydratedItem[] | { id: number; storedFile: string }[] = [];
-      let cursor: number | null = null;
-      do {
-        const page: Awaited<ReturnType<Store['items']['list']>> = opts.all
-          ? await store.items.list({ catalogId, limit: 1000, cursor })
-          : await store.embeddings.itemsWithout({ modelId, catalogId, limit: 1000, cursor });
-        for (const item of page.items) (todo as { id: number; storedFile: string }[]).push({ id: item.id, storedFile: item.storedFile });
-        cursor = page.nextCursor;
-      } while (cursor !== null);
-      const embedder = await getEmbedder();
-      const failed: Array<{ id: number; reason: string }> = [];
-      let reindexed = 0;
-      const inputs = async function* () {
-        for (const t of todo) {
+    jobs: createJobs({
+      store,
+      heads,
+      logger,
+      sourceLimits: ctx.options.sourceLimits,
+      reindex: (opts) => reindex(ctx, opts),
+      async ingest(job, source, context) {
+        const catalog = job.catalogId === null ? '' : await ctx.scope.slugOf(job.catalogId);
+        const { attempts = 4, backoffMs = 1000 } = ctx.options.ingestRetry ?? {};
+        for (let attempt = 1; ; attempt++) {
           try {
-            yield new Uint8Array(await readFile(storage.absolute(t.storedFile)));
-          } catch {
-            yield new Uint8Array(0); // reported as a failure below, in its place
+            const summary = await runIngest(ingestDeps(ctx), source, {
+              catalog,
+              claimed: job,
+              signal: context.signal,
+              onProgress: (p) => context.report({ phase: 'ingest', total: p.total, done: p.done, added: p.added, duplicates: p.duplicates, failed: p.failed }),
+            });
+            if (!summary.interrupted) await discardUpload(ctx, job.source);
+            // Measured after the job has ended, so the job (and whoever waits for it) does not wait for the few dozen
+            // forward passes a calibration takes; a worker lives on, and a search meanwhile uses the fallback.
+            ctx.relevance.afterIngest(summary).catch(() => undefined); // it logs its own failures
+            return summary;
+          } catch (error) {
+            // A row's fault never gets here (it fails that row); trouble of the job's own (its source, its catalog) or a
+            // stop is final; anything else (database, disk) is retried with doubling waits, then fails the job.
+            if (context.signal.aborted || isJobFault(error)) throw error;
+            const reason = String((error as Error)?.message ?? error).split('\n')[0]!.slice(0, 2000);
+            if (attempt >= attempts) {
+              await discardUpload(ctx, job.source);
+              throw new Error(attempt > 1 ? `${reason} (after ${attempt} attempts)` : reason, { cause: error });
+            }
+            const waitMs = backoffMs * 2 ** (attempt - 1);
+            logger?.warn?.({ job: job.id, attempt, waitMs, err: reason }, 'ingest job hit an error; retrying');
+            await new Promise<void>((r) => setTimeout(r, waitMs));
           }
         }
-      };
-      for await (const r of embedder.analyzeEach(inputs(), { topK: 5 })) {
-        const t = todo[r.index]!;
-        if (!r.ok) failed.push({ id: t.id, reason: `${t.storedFile}: ${r.error.message}` });
-        else {
-          await store.embeddings.upsert(t.id, { modelId, vector: r.value.vector, predictions: r.value.predictions, boxes: r.value.boxes });
-          reindexed++;
-        }
-        opts.onProgress?.(reindexed + failed.length, todo.length);
-      }
-      const index = await getIndex();
-      await index.catchUp();
-      await index.snapshot();
-      return { reindexed, failed };
-    },
+      },
+    }),
+    ingest: ingest.ingest,
+    search: search.byImages,
+    searchByItem: search.byItem,
+    searchByVector: search.byVector,
+    searchMore: search.more,
+    removeItems: items.remove,
+    reindex: (opts) => reindex(ctx, opts),
     async stats() {
       const s = await store.stats();
-      const index = await getIndex();
+      const index = await ctx.index();
       await index.catchUp();
-      const provider = embedderPromise ? (await embedderPromise).info().provider : (await getEmbedder()).info().provider;
       return {
         catalogs: s.catalogs,
         items: s.items,
         indexed: index.size,
-        model: modelId,
-        pooling,
-        provider,
+        model: ctx.modelId,
+        pooling: ctx.pooling,
+        precision: ctx.precision,
+        provider: (await ctx.loadedEmbedder())?.info().provider ?? null,
         database: s.provider,
         sequence: index.coveredSequence,
       };
     },
+    async warmUp() {
+      await Promise.all([ctx.embedder(), ctx.index().then((i) => i.catchUp())]);
+    },
+    detect: (image, opts) => detection.detect(image, opts),
     async close() {
-      if (indexPromise) {
-        const index = await indexPromise.catch(() => undefined);
-        if (index && index.pendingSnapshotChanges > 0) await index.snapshot().catch((error) => logger?.warn?.({ err: error }, 'index snapshot on close failed'));
-        index?.close();
-      }
+      await detection.close();
+      const index = await ctx.openedIndex();
+      if (index && index.pendingSnapshotChanges > 0) await index.snapshot().catch((error) => logger?.warn?.({ err: error }, 'index snapshot on close failed'));
+      index?.close();
       await heads.close();
-      if (embedderPromise && !options.embedder) await (await embedderPromise.catch(() => undefined))?.dispose();
+      if (!ctx.options.embedder) await (await ctx.loadedEmbedder())?.dispose();
       await store.close();
     },
   };
+  contexts.set(loupe, ctx);
   return loupe;
 }

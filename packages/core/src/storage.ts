@@ -1,7 +1,8 @@
-// Content-addressed originals and WebP thumbnails under the data directory. Writing the same bytes twice is a no-op,
+// The media store: content-addressed originals and WebP thumbnails, shared by every process of a deployment (a folder,
+// possibly a shared mount: LOUPE_MEDIA_DIR; by default the data directory). Writing the same bytes twice is a no-op,
 // and a crash never leaves a half-written file under its final name (temp file + fsync + rename).
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 
@@ -49,12 +50,24 @@ async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
 }
 
 export interface StoredImage {
-  /** Paths relative to the data directory. */
+  /** Keys within the media store (paths relative to its folder). */
   storedFile: string;
   thumbnailFile: string;
 }
 
-export class ImageStorage {
+/**
+ * Where originals and thumbnails live, for every process. Core only stores and reads through these two calls, so an
+ * object store (S3-compatible) can implement them without touching the use cases.
+ */
+export interface MediaStore {
+  /** Stores the original bytes and a thumbnail (long side 256 px, EXIF orientation applied). Idempotent. */
+  store(bytes: Uint8Array, hash: string, format: string): Promise<StoredImage>;
+  /** The bytes of a stored original or thumbnail, by its key. */
+  read(key: string): Promise<Uint8Array>;
+}
+
+/** The media store in a folder (a local disk or a shared mount). */
+export class ImageStorage implements MediaStore {
   constructor(readonly dataDir: string) {}
 
   originalPath(hash: string, format: string): string {
@@ -69,7 +82,10 @@ export class ImageStorage {
     return join(this.dataDir, relative);
   }
 
-  /** Stores the original bytes and a thumbnail (long side 256 px, EXIF orientation applied). Idempotent. */
+  async read(key: string): Promise<Uint8Array> {
+    return new Uint8Array(await readFile(this.absolute(key)));
+  }
+
   async store(bytes: Uint8Array, hash: string, format: string): Promise<StoredImage> {
     const storedFile = this.originalPath(hash, format);
     const thumbnailFile = this.thumbnailPath(hash);

@@ -1,7 +1,9 @@
+import type { Match } from './relevance.ts';
 // Public types of @loupe/core.
-import type { Box, Device, Embedder, Pooling, Prediction } from '@loupe/embedding';
+import type { Box, Embedder, EmbedderOptions, Pooling, Precision, Prediction } from '@loupe/embedding';
 import type { HydratedItem, LabelSource } from '@loupe/db';
 import type { SourceLimits } from './sources/index.ts';
+import type { MediaStore } from './storage.ts';
 
 export interface Logger {
   debug?(obj: object | string, msg?: string): void;
@@ -11,23 +13,27 @@ export interface Logger {
 }
 
 export interface LoupeOptions {
-  /** Where originals, thumbnails, the index and (by default) the SQLite database live. */
+  /**
+   * A queued ingest that hits trouble which is not its source's fault (database down, disk full) tries again this many
+   * times in all (default 4), waiting `backoffMs` (default 1000), then twice that, …; then the job fails with the reason.
+   */
+  ingestRetry?: { attempts?: number; backoffMs?: number };
+  /** Per-process state: the index snapshots and (by default) the SQLite database — and the media, unless `mediaDir`. */
   dataDir: string;
+  /** Originals and thumbnails, shared by every process of a deployment (default: `dataDir`). */
+  mediaDir?: string;
+  /** Another media store (e.g. object storage) instead of the `mediaDir` folder. */
+  media?: MediaStore;
   /** Default: SQLite at `<dataDir>/loupe.db`. */
   databaseUrl?: string;
-  device?: Device;
-  threads?: number;
-  batchSize?: number;
-  /** Largest image accepted, in pixels (default 100 MP). */
-  maxPixels?: number;
-  /** Where the built model lives (default: the embedding package's model/ folder). */
-  modelDir?: string;
   /**
-   * How images become vectors: 'gem' (default) or 'avg'. Vectors are stored under the model id of the pooling
-   * (`vectorModelId`), so switching pooling leaves items unindexed until `reindex()` (`unindexed` in `stats()`).
-   * With `embedder` given, its pooling is used and this must be unset or the same.
+   * How the embedder is made: device, threads, batch size, pixel limit, model folder, pooling ('gem' by default or
+   * 'avg'; vectors are stored under the pooling's model id, `vectorModelId`, so switching it leaves items unindexed
+   * until `reindex()`). Ignored when `embedder` is given, except that a `pooling` here must then match its own.
    */
-  pooling?: Pooling;
+  embedding?: Omit<EmbedderOptions, 'logger'>;
+  /** Where the built detector lives (default: the detection package's model/ folder). */
+  detectorModelDir?: string;
   /** Limits for zip sources (entry count, sizes, compression ratio). */
   sourceLimits?: Partial<SourceLimits>;
   /** An embedder to share (e.g. one per process); when given, close() leaves it open. Default: created on first use. */
@@ -86,6 +92,8 @@ export interface SearchOptions {
    * one `catalog`, with an active head.
    */
   label?: string;
+  /** Only results at least this strong: "same" (near-duplicates), "similar" (also similar ones) or "weak" (all). */
+  minMatch?: Match;
 }
 
 /** An item's label under its catalog's active head. */
@@ -100,6 +108,8 @@ export interface SearchResult {
   score: number;
   item: HydratedItem;
   catalog: string;
+  /** How strong the match is, by the thresholds measured on the result's own catalog (see relevance.ts). */
+  match: Match;
   /** The item's label under the searched catalog's active head; absent without one, null when unlabelled. */
   label?: ItemHeadLabel | null;
 }
@@ -123,6 +133,8 @@ export interface QueryAnalysis {
 export interface SearchResponse {
   query: QueryAnalysis | null;
   results: SearchResult[];
+  /** Pass to `searchMore` for the next page (the query is kept server-side for a while); null at the end. */
+  nextCursor: string | null;
   tookMs: number;
 }
 
@@ -131,10 +143,16 @@ export interface LoupeStats {
   items: number;
   /** Items with a vector of `model` (the rest wait for `reindex()`, e.g. after the pooling changed). */
   indexed: number;
-  /** The vectors' model id: network + pooling. */
+  /** The vectors' model id: network + pooling + precision. */
   model: string;
   pooling: Pooling;
+  precision: Precision;
+  /** The execution provider in use; null while the network is not loaded yet. */
   provider: string | null;
   database: 'sqlite' | 'postgresql';
   sequence: number;
 }
+
+// The records and inputs the use cases take and return, so that apps need only core's entry for their types.
+export type { ApiKey, ApiKeyScope, Catalog, CatalogWithCount, ClassifierHeadInfo, HydratedItem, Item, Job, JobStatus } from '@loupe/db';
+export type { Box, ImageInput, Prediction, Rect } from '@loupe/embedding';

@@ -8,21 +8,15 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { createEmbedder, vectorModelId, type Embedder } from '@loupe/embedding';
 import { TooFewClassesError, TooFewExamplesError, TrainingCancelledError } from '@loupe/heads';
-import { HeadModelMismatchError, InvalidQueryError, NotFoundError, openLoupe, UnknownFieldError, type HeadTrainingProgress, type Loupe } from '../src/index.ts';
-import { PHOTOS, tempDir } from './helpers.ts';
+import { HeadModelMismatchError, InvalidQueryError, NotFoundError, openLoupe, UnknownFieldError, type HeadTrainingProgress } from '../src/index.ts';
+import { EDITS, photoVariant, type Crop } from '../../../tests/fixtures/variants.ts';
+import { openWithInternals, tempDir } from './helpers.ts';
 
 const CLASSES: Record<string, string[]> = { bird: ['robin.jpg', 'eagle.jpg'], cat: ['cat.jpg'], fruit: ['orange.jpg'], squirrel: ['squirrel.jpg'] };
 
-async function variant(file: string, crop: [number, number, number, number], kind: 'plain' | 'mirrored' | 'rotated'): Promise<Buffer> {
-  const { width = 0, height = 0 } = await sharp(join(PHOTOS, file)).metadata();
-  const [a, b, c, d] = crop;
-  let s = sharp(join(PHOTOS, file)).extract({ left: Math.round(a * width), top: Math.round(b * height), width: Math.round((c - a) * width), height: Math.round((d - b) * height) });
-  if (kind === 'mirrored') s = s.flop().modulate({ brightness: 1.15, saturation: 0.8 });
-  if (kind === 'rotated') s = s.rotate(8, { background: '#808080' }).modulate({ brightness: 0.85 }).blur(1.2);
-  return s.jpeg({ quality: 80 }).toBuffer();
-}
+const variant = (file: string, crop: Crop, kind: keyof typeof EDITS) => photoVariant(file, crop, EDITS[kind]);
 
-const TRAIN_CROPS: Array<[number, number, number, number]> = [
+const TRAIN_CROPS: Crop[] = [
   [0, 0, 1, 1],
   [0, 0, 0.85, 0.85],
   [0.15, 0.15, 1, 1],
@@ -32,13 +26,13 @@ const TRAIN_CROPS: Array<[number, number, number, number]> = [
 
 describe('classifier heads', () => {
   let embedder: Embedder;
-  let loupe: Loupe;
+  let loupe: Awaited<ReturnType<typeof openWithInternals>>;
   const dataDir = tempDir();
   let heldOut: Array<{ path: string; label: string }>;
 
   before(async () => {
     embedder = await createEmbedder({ device: 'cpu' });
-    loupe = await openLoupe({ dataDir, embedder });
+    loupe = await openWithInternals({ dataDir, embedder });
     // A manifest: "kind" is the label; "single" has one value for all; "sparse" leaves one class with 2 examples.
     const dir = tempDir('loupe-heads-src-');
     const rows = ['path,kind,single,sparse,colour'];
@@ -226,10 +220,18 @@ describe('classifier heads', () => {
       assert.equal(r!.value.query!.head, undefined);
       assert.ok(r!.value.results.every((x) => x.label === undefined));
       await assert.rejects(now.search([heldOut[0]!.path], { catalog: 'zoo', label: 'bird' }), InvalidQueryError);
+      // Items listed or read under that head carry no label either (they used to: the web routes read the store's
+      // active head directly, skipping the model check).
+      const page = await now.items.list('zoo', { limit: 5 });
+      assert.equal(page.items.length, 5);
+      assert.ok(page.items.every((v) => v.label === undefined), 'no label from a head of another model');
+      assert.equal((await now.items.get(page.items[0]!.item.id)).label, undefined);
       // a head trained on this instance's vectors can be activated again
       await now.heads.activate('zoo', 1);
       const [again] = await now.search([heldOut[0]!.path], { catalog: 'zoo', k: 3 });
       assert.ok(again!.ok && again!.value.query!.head!.predictions[0]!.label === heldOut[0]!.label);
+      const labelled = await now.items.list('zoo', { limit: 5 });
+      assert.ok(labelled.items.every((v) => v.label !== undefined && v.label !== null), 'under a head of this model, every item has its label');
     } finally {
       await now.close();
     }

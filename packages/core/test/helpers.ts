@@ -3,6 +3,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createContext } from '../src/context.ts';
+import { facade } from '../src/loupe.ts';
+import type { LoupeOptions } from '../src/types.ts';
 
 export const FIXTURES = fileURLToPath(new URL('../../../tests/fixtures/', import.meta.url));
 export const PHOTOS = join(FIXTURES, 'photos');
@@ -21,4 +24,13 @@ export function folderOf(files: Array<string | [from: string, to: string]>): str
     copyFileSync(join(FIXTURES, from), join(dir, to));
   }
   return dir;
+}
+
+/**
+ * A Loupe with its internals in view (store, image storage, index) — for tests that check what the use cases wrote.
+ * Apps get only the facade (`openLoupe`).
+ */
+export async function openWithInternals(options: LoupeOptions) {
+  const ctx = await createContext(options);
+  return Object.assign(facade(ctx), { store: ctx.store, storage: ctx.storage, index: ctx.index });
 }

@@ -1,5 +1,6 @@
 // Ingest and search end to end on the real model and a real SQLite store: folders, zips (hostile ones too),
 // manifests, duplicates, deletes, search while ingesting, and HNSW recall against exact search on real features.
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,13 +8,13 @@ import { after, before, describe, it } from 'node:test';
 import sharp, { type Sharp } from 'sharp';
 import yazl from 'yazl';
 import { createEmbedder, type Embedder } from '@loupe/embedding';
-import { InvalidSourceError, NotFoundError, openLoupe, type Loupe } from '../src/index.ts';
-import { FIXTURES, folderOf, PHOTO_FILES, PHOTOS, tempDir } from './helpers.ts';
+import { CursorExpiredError, InvalidQueryError, InvalidSourceError, NotFoundError, type Loupe } from '../src/index.ts';
+import { FIXTURES, folderOf, openWithInternals, PHOTO_FILES, PHOTOS, tempDir } from './helpers.ts';
 
 let embedder: Embedder;
 const opened: Loupe[] = [];
-async function loupeAt(dataDir = tempDir()): Promise<Loupe> {
-  const loupe = await openLoupe({ dataDir, embedder });
+async function loupeAt(dataDir = tempDir()) {
+  const loupe = await openWithInternals({ dataDir, embedder });
   opened.push(loupe);
   return loupe;
 }
@@ -77,8 +78,8 @@ describe('ingest', () => {
     // Stored: content-addressed original and a WebP thumbnail per item.
     const page = await loupe.store.items.list({ limit: 10 });
     for (const item of page.items) {
-      assert.ok(existsSync(loupe.storage.absolute(item.storedFile)));
-      const thumb = await sharp(loupe.storage.absolute(item.thumbnailFile!)).metadata();
+      assert.equal(createHash('sha256').update(await loupe.storage.read(item.storedFile)).digest('hex'), item.contentHash);
+      const thumb = await sharp(await loupe.storage.read(item.thumbnailFile!)).metadata();
       assert.equal(thumb.format, 'webp');
       assert.ok(Math.max(thumb.width!, thumb.height!) <= 256);
     }
@@ -101,6 +102,12 @@ describe('ingest', () => {
     );
     for (let i = 1; i < results.length; i++) assert.ok(results[i - 1]!.score >= results[i]!.score);
     assert.equal(r!.value.query!.predictions[0]!.label, 'Egyptian cat');
+    // The next page of an image query: the same analysis, no image sent again.
+    const [first] = await loupe.search([join(PHOTOS, 'cat.jpg')], { k: 2 });
+    assert.ok(first!.ok && first!.value.nextCursor);
+    const second = await loupe.searchMore(first!.value.nextCursor, { k: 2 });
+    assert.deepEqual(second.results.map((x) => x.id), results.slice(2, 4).map((x) => x.id));
+    assert.deepEqual(second.query, first!.value.query);
     // Filters: by catalog, and by predicted class; minimum score.
     const [onlyPhotos] = await loupe.search([join(FIXTURES, 'formats', 'cat.webp')], { catalog: 'photos', k: 3 });
     assert.ok(onlyPhotos!.ok && onlyPhotos!.value.results.every((x) => x.catalog === 'photos'));
@@ -160,7 +167,7 @@ describe('ingest', () => {
     const jsonl = await loupe.ingest(join(dir, 'catalog.jsonl'), { catalog: 'shop' });
     assert.equal(jsonl.added, 2);
     assert.equal(jsonl.duplicates, 1);
-    assert.deepEqual(jsonl.failed, [{ file: 'missing.jpg', reason: 'no such file: missing.jpg' }]);
+    assert.deepEqual(jsonl.failed, [{ file: 'missing.jpg', reason: 'no such file' }]);
     const catalog = (await loupe.store.catalogs.getBySlug('shop'))!;
     const cat = (await loupe.store.items.findByExternalId(catalog.id, 'SKU-1'))!;
     assert.equal(cat.title, 'Chelsea the cat');
@@ -170,8 +177,11 @@ describe('ingest', () => {
     assert.equal(csv.added, 2);
     const eagle = (await loupe.store.items.findByExternalId((await loupe.store.catalogs.getBySlug('shop-csv'))!.id, 'C-2'))!;
     assert.deepEqual([eagle.title, eagle.metadata], ['An eagle', { colour: 'brown' }]);
+    // A row that is not JSON fails that row; the others land.
     writeFileSync(join(dir, 'broken.jsonl'), '{"path": "cat.jpg"}\n{oops\n');
-    await assert.rejects(loupe.ingest(join(dir, 'broken.jsonl'), { catalog: 'x' }), /line 2: not valid JSON/);
+    const broken = await loupe.ingest(join(dir, 'broken.jsonl'), { catalog: 'x' });
+    assert.equal(broken.added, 1);
+    assert.deepEqual(broken.failed, [{ file: 'line 2', reason: 'line 2: not valid JSON' }]);
   });
 
   it('deleting items removes them from search; another process sees new items without a restart', async () => {
@@ -237,5 +247,27 @@ describe('ingest', () => {
     }
     const recall = hits / (ids.length * 10);
     assert.ok(recall >= 0.98, `recall@10 ${recall}`);
+
+    // Paging: the cursor names the query, so later pages analyse nothing; pages chain to the whole ranking, past
+    // the first widening of the kept hits (64), with no item twice, and the last page says so.
+    const all = (await loupe.searchByItem(ids[0]!, { k: 1000, exact: true })).results.map((r) => r.id);
+    assert.equal(all.length, ids.length - 1);
+    let page = await loupe.searchByItem(ids[0]!, { k: 9, exact: true });
+    const paged = page.results.map((r) => r.id);
+    while (page.nextCursor) {
+      page = await loupe.searchMore(page.nextCursor, { k: 9 });
+      paged.push(...page.results.map((r) => r.id));
+    }
+    assert.deepEqual(paged, all);
+    let approx = await loupe.searchByItem(ids[1]!, { k: 25 });
+    const approxIds = approx.results.map((r) => r.id);
+    while (approx.nextCursor) {
+      approx = await loupe.searchMore(approx.nextCursor, { k: 25 });
+      approxIds.push(...approx.results.map((r) => r.id));
+    }
+    assert.equal(new Set(approxIds).size, approxIds.length, 'HNSW pages never repeat an item');
+    assert.ok(approxIds.length >= ids.length - 2, `HNSW paging reached ${approxIds.length} of ${ids.length - 1}`);
+    await assert.rejects(loupe.searchMore('not-a-cursor'), InvalidQueryError);
+    await assert.rejects(loupe.searchMore('AAAAAAAAAAAAAAAA.9'), CursorExpiredError);
   });
 });

@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createEmbedder, vectorModelId, type Embedder } from '@loupe/embedding';
-import { openLoupe, sha256Hex, type Loupe } from '../src/index.ts';
-import { folderOf, PHOTOS, tempDir } from './helpers.ts';
+import { openLoupe, type Loupe } from '../src/index.ts';
+import { sha256Hex } from '../src/storage.ts';
+import { folderOf, openWithInternals, PHOTOS, tempDir } from './helpers.ts';
 
 let embedder: Embedder;
 const opened: Loupe[] = [];
@@ -20,7 +21,7 @@ after(async () => {
 
 describe('reindex', () => {
   it('computes embeddings for items stored without one, and they become searchable', async () => {
-    const loupe = await openLoupe({ dataDir: tempDir(), embedder });
+    const loupe = await openWithInternals({ dataDir: tempDir(), embedder });
     opened.push(loupe);
     await loupe.ingest(folderOf(['photos/cat.jpg', 'photos/orange.jpg']), { catalog: 'c' });
     // An item whose vector was never computed (as after a model change): stored file, no embedding.
@@ -84,7 +85,7 @@ describe('changing the pooling', () => {
   });
 
   it('refuses a shared embedder whose pooling is not the one asked for', async () => {
-    await assert.rejects(openLoupe({ dataDir: tempDir(), embedder, pooling: 'avg' }), /pools with "gem" but pooling "avg" was asked for/);
+    await assert.rejects(openLoupe({ dataDir: tempDir(), embedder, embedding: { pooling: 'avg' } }), /pools with "gem" but pooling "avg" was asked for/);
   });
 });
 

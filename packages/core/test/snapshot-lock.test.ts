@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import lockfile from 'proper-lockfile';
 import { createStore } from '@loupe/db';
-import { IndexManager } from '../src/index.ts';
+import { IndexManager } from '../src/index-manager.ts';
 import { tempDir } from './helpers.ts';
 
 const MODEL = 'snapshot-lock-test';

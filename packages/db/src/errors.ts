@@ -11,6 +11,7 @@ export type DbErrorCode =
   | 'DUPLICATE_ITEM'
   | 'FILE_ALREADY_RECORDED'
   | 'INVALID_JOB_STATE'
+  | 'LEASE_LOST'
   | 'STORE_CLOSED';
 
 export class DbError extends Error {
@@ -102,6 +103,16 @@ export class JobStateError extends DbError {
     message: string,
   ) {
     super('INVALID_JOB_STATE', message);
+  }
+}
+
+/** The worker no longer holds the job: another worker took it over (its heartbeat went stale) or it was finished. */
+export class LeaseLostError extends DbError {
+  constructor(
+    readonly jobId: number,
+    readonly workerId: string,
+  ) {
+    super('LEASE_LOST', `worker ${workerId} no longer holds job ${jobId}: it was taken over or finished`);
   }
 }
 

@@ -19,10 +19,12 @@ export {
   DuplicateItemError,
   FileAlreadyRecordedError,
   JobStateError,
+  LeaseLostError,
   StoreClosedError,
   type DbErrorCode,
   type EntityName,
 } from './errors.ts';
 
 // types
+export { JOB_KINDS } from './repositories/jobs.ts';
 export type * from './types.ts';

@@ -4,11 +4,13 @@ import { lockKeyFor, StoreContext } from './context.ts';
 import { DatabaseUnavailableError } from './errors.ts';
 import { migrateTarget } from './migrate.ts';
 import { apiKeyRepository } from './repositories/api-keys.ts';
+import { calibrationRepository } from './repositories/calibrations.ts';
 import { catalogRepository } from './repositories/catalogs.ts';
 import { embeddingRepository } from './repositories/embeddings.ts';
 import { headRepository, labelRepository } from './repositories/heads.ts';
 import { itemRepository } from './repositories/items.ts';
 import { jobRepository } from './repositories/jobs.ts';
+import { auditRepository, sessionRepository } from './repositories/security.ts';
 import type { MigrationReport, Store, StoreOptions } from './types.ts';
 import { parseDatabaseUrl, type DatabaseTarget } from './url.ts';
 
@@ -58,8 +60,11 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     embeddings,
     jobs,
     apiKeys: apiKeyRepository(ctx),
+    sessions: sessionRepository(ctx),
+    audit: auditRepository(ctx),
     heads: headRepository(ctx),
     labels: labelRepository(ctx),
+    calibrations: calibrationRepository(ctx),
     async stats() {
       const [catalogCount, itemCount, models, latestSequence] = [
         await ctx.run(() => db.catalog.count()),

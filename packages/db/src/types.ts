@@ -260,12 +260,27 @@ export interface EmbeddingRepository {
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 export type FileStatus = 'ok' | 'duplicate' | 'failed';
+/** What a job does: ingest a source, compute missing vectors, train a catalog's classifier head. */
+export type JobKind = 'ingest' | 'reindex' | 'train-head';
 
 export interface Job {
   id: number;
-  catalogId: number;
+  kind: JobKind;
+  /** Null for a reindex of every catalog. */
+  catalogId: number | null;
   source: string;
+  /** What was asked (per kind). */
+  params: JsonObject;
   status: JobStatus;
+  /** The latest progress report (per kind). */
+  progress: JsonObject;
+  /** What a done job produced (per kind); null before. */
+  result: JsonObject | null;
+  /** The worker holding the lease; null while queued or finished. */
+  workerId: string | null;
+  /** Times a worker claimed it. */
+  attempts: number;
+  cancelRequested: boolean;
   filesSeen: number;
   filesAdded: number;
   filesDuplicate: number;
@@ -297,19 +312,31 @@ export interface RecordFileInput {
 }
 
 export interface JobRepository {
-  /** A new job in status "queued". Throws NotFoundError for an unknown catalog. */
-  create(input: { catalogId: number; source: string }): Promise<Job>;
+  /** A new job in status "queued" (kind "ingest" by default). Throws NotFoundError for an unknown catalog. */
+  create(input: { kind?: JobKind; catalogId: number | null; source: string; params?: JsonObject }): Promise<Job>;
   get(id: number): Promise<Job | null>;
-  list(options?: { catalogId?: number; limit?: number }): Promise<Job[]>;
+  list(options?: { catalogId?: number; kind?: JobKind; limit?: number }): Promise<Job[]>;
   /** queued|running → running (startedAt kept on resume, heartbeat now). Throws JobStateError for finished jobs. */
   start(id: number): Promise<Job>;
   /**
    * Atomically takes the oldest queued job, or a running job whose heartbeat is older than `staleAfterMs`
-   * (its worker died), and marks it running. Null when there is none. For job workers.
+   * (its worker died), marks it running under `workerId` and counts the attempt. Null when there is none. A stale
+   * job already claimed `maxAttempts` times (default 5) is failed instead: it keeps killing its workers. For workers.
    */
-  claim(options: { staleAfterMs: number }): Promise<Job | null>;
-  /** Beats the heartbeat; optionally sets how many files the source has shown so far. */
-  progress(id: number, update?: { filesSeen?: number }): Promise<Job>;
+  claim(options: { staleAfterMs: number; workerId?: string; kinds?: readonly JobKind[]; maxAttempts?: number }): Promise<Job | null>;
+  /**
+   * Beats the heartbeat; optionally sets how many files the source has shown so far and the progress report. With
+   * `workerId`, only while that worker holds the running job: otherwise LeaseLostError (another worker took it over,
+   * or it was finished) — the caller must stop.
+   */
+  progress(id: number, update?: { filesSeen?: number; report?: JsonObject; workerId?: string }): Promise<Job>;
+  /** Gives a running job back to the queue (a worker shutting down); LeaseLostError when `workerId` does not hold it. */
+  release(id: number, workerId: string): Promise<Job>;
+  /**
+   * Cancels a queued job at once; marks a running one `cancelRequested` (its worker stops at the next heartbeat).
+   * JobStateError when it is finished.
+   */
+  requestCancel(id: number): Promise<Job>;
   /**
    * Records a file's outcome once. The first call inserts it and counts it; later calls for the same (job, path)
    * change nothing and return the existing outcome with `recorded: false`.
@@ -325,10 +352,13 @@ export interface JobRepository {
     files: JobFile[];
     nextCursor: number | null;
   }>;
-  /** running|queued → done|failed|cancelled. Throws JobStateError when already finished. */
-  finish(id: number, outcome: { status: 'done' | 'failed' | 'cancelled'; error?: string | null }): Promise<Job>;
-  /** queued or running jobs, oldest first; filter by catalog and/or exact source. */
-  findUnfinished(options?: { catalogId?: number; source?: string }): Promise<Job[]>;
+  /**
+   * running|queued → done|failed|cancelled, with the result (per kind). Throws JobStateError when already finished;
+   * with `workerId`, LeaseLostError when that worker no longer holds it.
+   */
+  finish(id: number, outcome: { status: 'done' | 'failed' | 'cancelled'; error?: string | null; result?: JsonObject | null; workerId?: string }): Promise<Job>;
+  /** queued or running jobs, oldest first; filter by catalog, exact source and/or kind. */
+  findUnfinished(options?: { catalogId?: number; source?: string; kind?: JobKind }): Promise<Job[]>;
 }
 
 // ── API keys ────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -354,6 +384,34 @@ export interface ApiKeyRepository {
   list(): Promise<ApiKey[]>;
   /** Throws NotFoundError. Revoking twice is harmless. */
   revoke(id: number): Promise<ApiKey>;
+}
+
+// ── admin sessions and the audit log ──────────────────────────────────────────────────────────────────────────────
+
+export interface SessionRepository {
+  /** Stores a session under the SHA-256 of its random `token`, tagged with the admin password it was made under. */
+  create(input: { token: string; passwordTag: string; expiresAt: Date }): Promise<void>;
+  /** True when the token's session exists, is unexpired and carries this password tag. */
+  isValid(token: string, passwordTag: string): Promise<boolean>;
+  /** Signing out: that session ends. Harmless when it does not exist. */
+  revoke(token: string): Promise<void>;
+  /** Every session ends; returns how many there were. */
+  revokeAll(): Promise<number>;
+}
+
+export interface AuditEvent {
+  id: number;
+  action: string;
+  actor: string;
+  detail: string | null;
+  ip: string | null;
+  createdAt: Date;
+}
+
+export interface AuditRepository {
+  record(input: { action: string; actor: string; detail?: string | null; ip?: string | null }): Promise<AuditEvent>;
+  /** Newest first; `cursor` is the `nextCursor` of the previous page. */
+  list(options?: { limit?: number; cursor?: number | null }): Promise<{ events: AuditEvent[]; nextCursor: number | null }>;
 }
 
 // ── classifier heads and item labels ──────────────────────────────────────────────────────────────────────────────
@@ -437,6 +495,28 @@ export interface MigrationReport {
   alreadyApplied: string[];
 }
 
+// ── match calibrations ────────────────────────────────────────────────────────────────────────────────────────────
+
+/** How one catalog's scores under one vector model map to "same" / "similar" / "weak" (see @loupe/core). */
+export interface MatchCalibration {
+  catalogId: number;
+  modelId: string;
+  sameScore: number;
+  similarScore: number;
+  itemCount: number;
+  details: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export type MatchCalibrationInput = Omit<MatchCalibration, 'createdAt'>;
+
+export interface CalibrationRepository {
+  /** Writes (or replaces) the calibration of a catalog for a model. */
+  put(input: MatchCalibrationInput): Promise<MatchCalibration>;
+  /** The calibrations of these catalogs for a model (catalogs without one are absent). */
+  forCatalogs(catalogIds: readonly number[], modelId: string): Promise<MatchCalibration[]>;
+}
+
 export interface StoreStats {
   provider: Provider;
   catalogs: number;
@@ -453,8 +533,11 @@ export interface Store {
   readonly embeddings: EmbeddingRepository;
   readonly jobs: JobRepository;
   readonly apiKeys: ApiKeyRepository;
+  readonly sessions: SessionRepository;
+  readonly audit: AuditRepository;
   readonly heads: HeadRepository;
   readonly labels: LabelRepository;
+  readonly calibrations: CalibrationRepository;
   stats(): Promise<StoreStats>;
   /** Releases the database client (and its connections). Later calls throw StoreClosedError; close is idempotent. */
   close(): Promise<void>;

@@ -537,7 +537,9 @@ for (const provider of providers) {
       assert.equal(claimed?.id, queued.id);
       assert.equal(claimed?.status, 'running');
       assert.equal(await store.jobs.claim({ staleAfterMs: 60_000 }), null, 'a live job is not taken');
-      await new Promise((r) => setTimeout(r, 30));
+      // Stale means a heartbeat older than staleAfterMs: wait for that condition, not for a guessed time.
+      const beat = (await store.jobs.get(queued.id))!.heartbeatAt!.getTime();
+      while (Date.now() - beat <= 10) await new Promise((r) => setTimeout(r, 1));
       const reclaimed = await store.jobs.claim({ staleAfterMs: 10 });
       assert.equal(reclaimed?.id, queued.id, 'a job whose worker stopped beating is taken over');
       await store.jobs.finish(queued.id, { status: 'cancelled', error: 'stopped' });

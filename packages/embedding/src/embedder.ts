@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { heatmapRGBA } from './cam.ts';
 import { decodeImage, DEFAULT_MAX_PIXELS, type DecodedImage } from './decode.ts';
 import { DisposedError, InvalidInputError } from './errors.ts';
-import { DEFAULT_POOLING, POOLINGS, vectorModelId } from './model-files.ts';
+import { DEFAULT_POOLING, DEFAULT_PRECISION, POOLINGS, PRECISIONS, vectorModelId } from './model-files.ts';
 import { loadModelFiles } from './model-store.ts';
 import { featureMapAt, imageVector, INPUT_SIZE, localizeClasses, topPredictions, vectorOutput, type ClassifierHead } from './postprocess.ts';
 import { toNHWCBatch } from './preprocess.ts';
@@ -25,7 +25,14 @@ interface Needs {
   outputs: OutputName[];
   boxes: boolean;
   vector: boolean;
+  /** Attach the feature map without localizing (featureMaps). */
+  featureMap?: boolean;
+  /** Side of the square the images are resized to (INPUT_SIZE unless featureMaps asks for a finer map). */
+  size?: number;
 }
+
+/** Larger inputs give finer maps (448 → 14×14); the network needs multiples of 32 and gets slow past 1024. */
+const MAX_INPUT_SIZE = 1024;
 
 async function renderHeatmap(
   map: NonNullable<ReturnType<typeof localizeClasses>['topMap']>,
@@ -61,10 +68,13 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const pooling = options.pooling ?? DEFAULT_POOLING;
   if (!POOLINGS.includes(pooling)) throw new InvalidInputError(`pooling must be one of ${POOLINGS.join(', ')}, got ${String(pooling)}`);
+  const precision = options.precision ?? DEFAULT_PRECISION;
+  if (!PRECISIONS.includes(precision))
+    throw new InvalidInputError(`precision must be one of ${PRECISIONS.join(', ')}, got ${String(precision)}`);
   // The average-pooled vector is the model's own `features` output; GeM is computed here from the feature map.
   const ALL: Needs = { outputs: [...new Set<OutputName>(['probabilities', 'feature_map', vectorOutput(pooling)])], boxes: true, vector: true };
   const logger = options.logger;
-  const model = await loadModelFiles(options.modelDir);
+  const model = await loadModelFiles(options.modelDir, precision);
   const head: ClassifierHead = model.head;
   const settings = {
     threads: options.threads,
@@ -75,9 +85,9 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
   // A GPU provider that fails during a run is replaced by the CPU and the same batch is rerun (see openSession).
   let session: ProviderSession | undefined = await openSession(model.onnxPath, options.device ?? 'auto', settings);
 
-  async function run(pixels: Uint8Array[], outputs: OutputName[]): Promise<Record<OutputName, ort.Tensor>> {
+  async function run(pixels: Uint8Array[], outputs: OutputName[], size: number): Promise<Record<OutputName, ort.Tensor>> {
     if (!session) throw new DisposedError();
-    const input = new ort.Tensor('float32', toNHWCBatch(pixels, INPUT_SIZE), [pixels.length, INPUT_SIZE, INPUT_SIZE, 3]);
+    const input = new ort.Tensor('float32', toNHWCBatch(pixels, size), [pixels.length, size, size, 3]);
     return (await session.run({ pixels: input }, outputs)) as Record<OutputName, ort.Tensor>;
   }
 
@@ -88,6 +98,7 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
   ): AsyncGenerator<Settled<ImageAnalysis>> {
     if (!session) throw new DisposedError();
     const topK = opts.topK ?? 5;
+    const size = needs.size ?? INPUT_SIZE;
     const heatmap = opts.heatmap ? { maxSide: typeof opts.heatmap === 'object' ? (opts.heatmap.maxSide ?? 512) : 512 } : undefined;
     let index = 0;
     const decodeBatch = (batch: ImageInput[]) => {
@@ -95,7 +106,7 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
       index += batch.length;
       return Promise.all(
         batch.map((input, i) =>
-          decodeImage(input, INPUT_SIZE, maxPixels).then(
+          decodeImage(input, size, maxPixels).then(
             (value) => ({ index: first + i, ok: true as const, value }),
             (error: Error) => ({ index: first + i, ok: false as const, error }),
           ),
@@ -113,7 +124,7 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
         pending = next.done ? undefined : decodeBatch(next.value);
         pending?.catch(() => undefined);
         const good = decoded.filter((d) => d.ok);
-        const out = good.length > 0 ? await run(good.map((d) => d.value.pixels), needs.outputs) : undefined;
+        const out = good.length > 0 ? await run(good.map((d) => d.value.pixels), needs.outputs, size) : undefined;
         let row = 0;
         for (const d of decoded) {
           if (!d.ok) {
@@ -130,6 +141,7 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
           }
           const slice = out?.feature_map ? featureMapAt(out.feature_map, n) : undefined;
           if (needs.vector && out) analysis.vector = imageVector(pooling, n, out.features, slice);
+          if (needs.featureMap && slice) analysis.featureMap = { ...slice, data: slice.data.slice(), region: { ...image.region } };
           if (needs.boxes && slice) {
             const { boxes, topMap } = localizeClasses(slice, head, analysis.predictions, image.region, opts);
             analysis.boxes = boxes;
@@ -167,13 +179,22 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
       const results = await collect(images, opts, { outputs: ['probabilities', 'feature_map'], boxes: true, vector: false });
       return results.map(({ width, height, predictions, boxes, heatmap }) => ({ width, height, predictions, boxes, ...(heatmap ? { heatmap } : {}) }));
     },
+    async featureMaps(images, opts = {}) {
+      const size = opts.inputSize ?? INPUT_SIZE;
+      if (!Number.isInteger(size) || size < 32 || size > MAX_INPUT_SIZE || size % 32 !== 0)
+        throw new InvalidInputError(`inputSize must be a multiple of 32 from 32 to ${MAX_INPUT_SIZE}, got ${size}`);
+      const results = await collect(images, opts, { outputs: ['probabilities', 'feature_map'], boxes: false, vector: false, featureMap: true, size });
+      return results.map(({ width, height, predictions, featureMap }) => ({ width, height, predictions, featureMap: featureMap! }));
+    },
+    classifierHead: () => head,
     analyze: (images, opts = {}) => collect(images, opts, ALL),
     analyzeEach: (images, opts = {}) => analyzeEach(images, opts, ALL),
     info(): EmbedderInfo {
       if (!session) throw new DisposedError();
       return {
-        modelId: vectorModelId(pooling),
+        modelId: vectorModelId(pooling, precision),
         pooling,
+        precision,
         dim: model.manifest.featureDim,
         classes: model.manifest.classes,
         inputSize: [INPUT_SIZE, INPUT_SIZE],

@@ -9,6 +9,8 @@ export type {
   EmbedderInfo,
   EmbedderOptions,
   FeatureMap,
+  FeatureMapOptions,
+  FeatureMapResult,
   Heatmap,
   ImageAnalysis,
   ImageInput,
@@ -36,15 +38,31 @@ export {
 } from './errors.ts';
 
 // Images
-export { ACCEPTED_FORMAT_NAMES, DEFAULT_MAX_PIXELS, describeInput, probeImage, type ProbedImage } from './decode.ts';
+export { ACCEPTED_FORMAT_NAMES, DEFAULT_MAX_PIXELS, decodeImage, decodeRGB, describeInput, probeImage, type DecodedImage, type DecodedRGB, type ProbedImage } from './decode.ts';
 
 // Model files and execution providers
-export { DEFAULT_POOLING, GEM_P, MODEL_FILES, MODEL_ID, POOLINGS, vectorModelId, type ModelManifest, type Pooling } from './model-files.ts';
+export {
+  DEFAULT_POOLING,
+  DEFAULT_PRECISION,
+  GEM_P,
+  MODEL_FILES,
+  MODEL_ID,
+  POOLINGS,
+  PRECISIONS,
+  vectorModelId,
+  type ModelManifest,
+  type Pooling,
+  type Precision,
+} from './model-files.ts';
 export { BUILD_COMMAND, defaultModelDir } from './model-store.ts';
 export {
   cudaProviderFiles,
   cudaUnavailableReason,
   onnxRuntimeBinaryDir,
+  openSession,
+  type ProviderName,
+  type ProviderSession,
+  type SessionSettings,
   vulkanDrivers,
   webgpuUnavailableReason,
   type VulkanDriver,

@@ -1,5 +1,5 @@
 // Finds and reads the built model files (see scripts/build-model.ts).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,14 +7,33 @@ import { ModelNotBuiltError } from './errors.ts';
 import { MODEL_FILES, type ModelManifest } from './model-files.ts';
 import { displayLabel, type ClassifierHead } from './postprocess.ts';
 
-export const BUILD_COMMAND = 'npm run model';
+/** Builds the model into the package's own folder: the package's bin (in the Loupe repository, `npm run model`). */
+export const BUILD_COMMAND = 'npx loupe-embedding build-model';
 
 /**
- * The package's own model folder, where `npm run model` writes. Bundled callers (the Next.js app) pass `modelDir`
- * instead: inside a bundle this module's URL is not the package's.
+ * The folder holding this package's package.json: this module runs from src/ in the workspace and from dist/src/
+ * once built, so the depth differs.
+ */
+export function packageRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@loupe/embedding') return dir;
+  }
+  return join(here, '..');
+}
+
+/**
+ * The package's own model folder, where the build writes by default. Bundled callers (the Next.js app) pass
+ * `modelDir` instead: inside a bundle this module's URL may not be the package's.
  */
 export function defaultModelDir(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), '..', 'model');
+  return join(packageRoot(), 'model');
+}
+
+/** The build command for a model folder: plain for the package's own folder, with `--dir` for any other. */
+export function buildCommandFor(modelDir: string): string {
+  return modelDir === defaultModelDir() ? BUILD_COMMAND : `${BUILD_COMMAND} --dir ${JSON.stringify(modelDir)}`;
 }
 
 export interface LoadedModel {
@@ -23,12 +42,12 @@ export interface LoadedModel {
   head: ClassifierHead;
 }
 
-export async function loadModelFiles(modelDir = defaultModelDir(), variant: 'fp32' | 'fp16' = 'fp32'): Promise<LoadedModel> {
+export async function loadModelFiles(modelDir = defaultModelDir(), variant: 'fp32' | 'fp16' | 'int8' = 'fp32'): Promise<LoadedModel> {
   const needed = [MODEL_FILES.manifest, MODEL_FILES[variant], MODEL_FILES.classifier, MODEL_FILES.labels];
   const missing = needed.filter((f) => !existsSync(join(modelDir, f)));
   if (missing.length > 0)
     throw new ModelNotBuiltError(
-      `the ResNet-50 model is not built (missing ${missing.join(', ')} in ${modelDir}): run \`${BUILD_COMMAND}\` from the repository root`,
+      `the ResNet-50 model is not built (missing ${missing.join(', ')} in ${modelDir}): run \`${buildCommandFor(modelDir)}\` (in the Loupe repository: \`npm run model\`)`,
     );
   const manifest = JSON.parse(await readFile(join(modelDir, MODEL_FILES.manifest), 'utf8')) as ModelManifest;
   const labels = (JSON.parse(await readFile(join(modelDir, MODEL_FILES.labels), 'utf8')) as string[]).map(displayLabel);

@@ -6,7 +6,7 @@ const { onnx } = onnxProto;
 
 export type AttributeValue = number | number[] | string | { float: number };
 
-export const DataType = { FLOAT: 1, INT64: 7, FLOAT16: 10 } as const;
+export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10 } as const;
 
 export interface TensorSpec {
   name: string;
@@ -113,13 +113,25 @@ export class GraphBuilder {
     return name;
   }
 
-  int64(name: string, values: number[]): string {
+  /** An int64 constant; a 1-D list unless `dims` says otherwise (`[]` for a scalar). */
+  int64(name: string, values: number[], dims: number[] = [values.length]): string {
     const data = new BigInt64Array(values.map((v) => BigInt(v)));
     this.initializers.push({
       name,
-      dims: [values.length],
+      dims,
       dataType: DataType.INT64,
       rawData: new Uint8Array(data.buffer),
+    });
+    return name;
+  }
+
+  /** An int32 constant (`dims` `[]` for a scalar). */
+  int32(name: string, values: Int32Array, dims: number[]): string {
+    this.initializers.push({
+      name,
+      dims,
+      dataType: DataType.INT32,
+      rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
     });
     return name;
   }
@@ -135,6 +147,18 @@ export class GraphBuilder {
       attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
     });
     return out;
+  }
+
+  /** Adds a node with several outputs (TopK: values and indices), named by the caller. */
+  nodeOutputs(opType: string, inputs: string[], attrs: Record<string, AttributeValue>, outputs: string[]): string[] {
+    this.nodes.push({
+      opType,
+      name: outputs[0]!,
+      input: inputs,
+      output: outputs,
+      attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+    });
+    return outputs;
   }
 
   encode(meta: { name: string; inputs: TensorSpec[]; outputs: TensorSpec[]; docString?: string }): Uint8Array {

@@ -1,5 +1,6 @@
 // Public types of @loupe/embedding. Implementation lives elsewhere; this file is the contract.
-import type { Pooling } from './model-files.ts';
+import type { Pooling, Precision } from './model-files.ts';
+import type { ClassifierHead } from './postprocess.ts';
 
 /** Where an image comes from: encoded bytes (JPEG, PNG, WebP, GIF, AVIF, TIFF), a file path, or raw RGB pixels. */
 export type ImageSource = Uint8Array | string | RawImage;
@@ -81,6 +82,20 @@ export interface ImageAnalysis {
   featureMap?: FeatureMap;
 }
 
+export interface FeatureMapOptions {
+  /** How many predictions to return (default 5). */
+  topK?: number;
+  /** Side of the square input, a multiple of 32 from 32 to 1024 (default 224). */
+  inputSize?: number;
+}
+
+export interface FeatureMapResult {
+  width: number;
+  height: number;
+  predictions: Prediction[];
+  featureMap: FeatureMap;
+}
+
 /** One image's last convolutional feature map, NCHW without N, and the part of the image it covers. */
 export interface FeatureMap {
   data: Float32Array;
@@ -121,6 +136,11 @@ export interface EmbedderOptions {
   /** How the feature map becomes the vector: 'gem' (default) or 'avg' (see `Pooling`); part of `info().modelId`. */
   pooling?: Pooling;
   /**
+   * Which build of the network runs (see `Precision`); part of `info().modelId` (int8 vectors never mix with fp32
+   * ones). Default: `DEFAULT_PRECISION`.
+   */
+  precision?: Precision;
+  /**
    * Options passed as they are to the provider (ONNX Runtime's own keys): e.g. `{ webgpu: { preferredLayout: 'NHWC' },
    * cuda: { deviceId: 1 } }`. onnxruntime-node 1.30 accepts for webgpu only `preferredLayout`, `validationMode`,
    * `enableRobustness`, `forceCpuNodeNames` and the `*BufferCacheMode` keys, and throws on any other (the provider is
@@ -140,6 +160,7 @@ export interface EmbedderInfo {
   /** Identifies the vectors (network + pooling, `vectorModelId`): vectors with different ids are not comparable. */
   modelId: string;
   pooling: Pooling;
+  precision: Precision;
   /** Length of the feature vector. */
   dim: number;
   classes: number;
@@ -164,6 +185,13 @@ export interface Embedder {
    * Bad images yield `{ ok: false, error }` and the stream goes on. Results come in input order.
    */
   analyzeEach(images: Iterable<ImageInput> | AsyncIterable<ImageInput>, options?: AnalyzeOptions): AsyncGenerator<Settled<ImageAnalysis>>;
+  /**
+   * Classes and the last feature map, optionally at a larger input than the vectors' 224×224 (448 → a 14×14 map), for
+   * finer class activation maps (object masks). No vector: one made at another size would not match stored ones.
+   */
+  featureMaps(images: ImageInput[], options?: FeatureMapOptions): Promise<FeatureMapResult[]>;
+  /** ImageNet's classifier (labels, weights [1000 × 2048]): its rows weight a feature map into a class activation map. */
+  classifierHead(): ClassifierHead;
   info(): EmbedderInfo;
   dispose(): Promise<void>;
 }

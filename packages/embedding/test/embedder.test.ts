@@ -95,6 +95,17 @@ describe('embedder on real photos', () => {
     assert.ok(intersectionOverUnion(zebra, handBoxes['giraffe-zebra.jpg']![1]!) > 0.3);
   });
 
+  it('gives a finer feature map at a larger input (448 → 14×14) with the same top class, and refuses odd sizes', async () => {
+    const [cat] = await embedder.featureMaps([photo('cat.jpg')], { inputSize: 448 });
+    const a = analyses.get('cat.jpg')!;
+    assert.deepEqual([cat!.featureMap.channels, cat!.featureMap.height, cat!.featureMap.width], [2048, 14, 14]);
+    assert.equal(cat!.featureMap.data.length, 2048 * 14 * 14);
+    assert.deepEqual(cat!.featureMap.region, { x0: 0, y0: 0, x1: a.width, y1: a.height });
+    assert.equal(cat!.predictions[0]!.classId, a.predictions[0]!.classId);
+    assert.equal(embedder.classifierHead().weights.length, 1000 * 2048);
+    await assert.rejects(embedder.featureMaps([photo('cat.jpg')], { inputSize: 100 }), /multiple of 32/);
+  });
+
   it('embed, classify and localize agree with analyze (one forward pass gives all three)', async () => {
     const files = ['cat.jpg', 'eagle.jpg'].map(photo);
     const [vectors, classes, boxes] = await Promise.all([embedder.embed(files), embedder.classify(files, { topK: 3 }), embedder.localize(files)]);
@@ -248,9 +259,10 @@ describe('embedder setup errors', () => {
   });
 
   it('a missing model names the command that builds it', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'no-model-'));
     await assert.rejects(
-      createEmbedder({ modelDir: mkdtempSync(join(tmpdir(), 'no-model-')) }),
-      (e) => e instanceof ModelNotBuiltError && /npm run model/.test(e.message),
+      createEmbedder({ modelDir: empty }),
+      (e) => e instanceof ModelNotBuiltError && e.message.includes(`npx loupe-embedding build-model --dir ${JSON.stringify(empty)}`) && /npm run model/.test(e.message),
     );
   });
 });

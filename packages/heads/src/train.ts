@@ -5,7 +5,7 @@
 import { InvalidTrainingDataError, TooFewClassesError, TooFewExamplesError, TrainingCancelledError } from './errors.ts';
 import { createKnnClassifier } from './knn.ts';
 import { argmax, classificationMetrics } from './metrics.ts';
-import { Random } from './random.ts';
+import { Random } from '@loupe/random';
 import type { DenseLayer, HeadModel, TrainedHead, TrainingProgress, TrainingSet, TrainingSettings, TrainOptions } from './types.ts';
 
 interface Layer {
@@ -122,7 +122,8 @@ export async function trainHead(set: TrainingSet, options: TrainOptions = {}): P
   const settings = resolveSettings(options);
   const { classes, labelIds, dim, counts } = inspectTrainingSet(set, settings.minExamplesPerClass);
   const C = classes.length;
-  const random = new Random(settings.seed);
+  // The seed is mixed with a constant, as it always was, so a stored head's seed still reproduces it.
+  const random = new Random(Math.trunc(settings.seed) ^ 0x9e3779b9);
   const { train, validation } = stratifiedSplit(labelIds, C, settings.validationSplit, random);
 
   // Standardisation statistics from the training split only.

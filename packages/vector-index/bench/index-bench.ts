@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createExactIndex, createVectorIndex, HNSW_DEFAULTS, loadVectorIndex, type SearchHit } from '../src/index.ts';
+import { gaussian, rng } from '@loupe/random';
 
 const { values: args } = parseArgs({
   options: {
@@ -59,20 +60,6 @@ const noise = Number(args.noise);
 const k = Number(args.k);
 const outPath = args.out ? resolve(args.out) : fileURLToPath(new URL('./results/index.json', import.meta.url));
 
-// Seeded PRNG (mulberry32) + Box–Muller, so every run sees the same data.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function gaussian(r: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-}
 
 // Cluster centres c = relu(N(0, I)); a point = relu(c + noise · N(0, I)). Like post-ReLU pooled features, random
 // pairs have cosine ≈ 0.3 and same-cluster pairs more; cluster sizes vary (Dirichlet-ish weights).

@@ -1,5 +1,6 @@
 // The README's example, run as written (paths aside).
 import assert from 'node:assert/strict';
+import { readdir, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { createVectorIndex, loadVectorIndex, SnapshotCorruptError } from '../src/index.ts';
@@ -37,5 +38,16 @@ it('README example', async () => {
 
     assert.equal(hits[0]!.id, 7);
     assert.ok(hits.every((h) => visible.has(h.id) && h.score >= 0.5));
+
+    // The example's happy path really ran (the catch above would also swallow a corrupt snapshot)…
+    const again = await loadVectorIndex(snapshotPath, { dim: 2048 });
+    assert.equal(again.sequence, 1234);
+    assert.equal(again.index.size, 9);
+    again.index.close();
+    // …and its catch branch is what a damaged snapshot gives: a SnapshotCorruptError with a reason.
+    const files = (await readdir(dir)).filter((f) => f.startsWith('resnet50'));
+    for (const f of files) await truncate(join(dir, f), 100);
+    await assert.rejects(loadVectorIndex(snapshotPath, { dim: 2048 }), (err) => err instanceof SnapshotCorruptError && ['format', 'truncated', 'checksum'].includes(err.reason));
+    await assert.rejects(loadVectorIndex(join(dir, 'nothing-here'), { dim: 2048 }), (err) => err instanceof SnapshotCorruptError && err.reason === 'missing');
   });
 });

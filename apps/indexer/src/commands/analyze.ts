@@ -1,14 +1,15 @@
 // loupe classify | embed | localize — run the model on image files.
 import { writeFile } from 'node:fs/promises';
-import { createEmbedder, type Device, type Embedder } from '@loupe/embedding';
+import { createEmbedder, type Device, type Embedder, type Precision } from '@loupe/embedding';
 import type { Command } from 'commander';
 import { EXIT, type CliContext } from '../context.ts';
 import { classifyJson, classifyText, embedJson, embedText, headClassifyJson, headClassifyText } from '../output.ts';
 import { withLoupe } from './catalog.ts';
-import { deviceOption, parsePositiveInt, parseScore } from '../options.ts';
+import { deviceOption, parsePositiveInt, parseScore, precisionOption } from '../options.ts';
 
 interface ModelFlags {
   device: Device;
+  precision?: Precision;
   threads?: number;
   batchSize?: number;
   json?: boolean;
@@ -20,6 +21,7 @@ export async function openEmbedder(ctx: CliContext, flags: ModelFlags): Promise<
     threads: flags.threads ?? ctx.env.LOUPE_THREADS,
     batchSize: flags.batchSize,
     pooling: ctx.env.LOUPE_POOLING,
+    precision: flags.precision ?? ctx.env.LOUPE_PRECISION,
     logger: ctx.logger,
   });
 }
@@ -45,6 +47,7 @@ async function runOver(
 function modelOptions(command: Command): Command {
   return command
     .addOption(deviceOption())
+    .addOption(precisionOption())
     .option('--threads <n>', 'ONNX Runtime intra-op threads', parsePositiveInt)
     .option('--batch-size <n>', 'images per forward pass', parsePositiveInt)
     .option('--json', 'one JSON object per line per image');

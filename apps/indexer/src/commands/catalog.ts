@@ -1,16 +1,17 @@
 // loupe catalogs | ingest | search | items | stats | reindex — the catalog commands, on @loupe/core.
-import { openLoupe, type Loupe } from '@loupe/core';
-import type { Device } from '@loupe/embedding';
-import type { Command } from 'commander';
+import { MATCHES, openLoupe, type Loupe, type Match } from '@loupe/core';
+import type { Device, Precision } from '@loupe/embedding';
+import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { EXIT, type CliContext } from '../context.ts';
-import { deviceOption, parsePositiveInt, parseScore } from '../options.ts';
+import { deviceOption, parsePositiveInt, parseScore, precisionOption } from '../options.ts';
 import { createProgressView } from '../progress.ts';
 
 export interface StoreFlags {
   dataDir?: string;
   databaseUrl?: string;
   device?: Device;
+  precision?: Precision;
   threads?: number;
   batchSize?: number;
   json?: boolean;
@@ -19,11 +20,15 @@ export interface StoreFlags {
 export async function withLoupe<T>(ctx: CliContext, flags: StoreFlags, work: (loupe: Loupe) => Promise<T>): Promise<T> {
   const loupe = await openLoupe({
     dataDir: resolve(flags.dataDir ?? ctx.env.LOUPE_DATA_DIR),
+    mediaDir: resolve(ctx.env.LOUPE_MEDIA_DIR ?? flags.dataDir ?? ctx.env.LOUPE_DATA_DIR),
     databaseUrl: flags.databaseUrl ?? ctx.env.DATABASE_URL,
-    device: flags.device ?? ctx.env.LOUPE_DEVICE,
-    threads: flags.threads ?? ctx.env.LOUPE_THREADS,
-    batchSize: flags.batchSize,
-    pooling: ctx.env.LOUPE_POOLING,
+    embedding: {
+      device: flags.device ?? ctx.env.LOUPE_DEVICE,
+      threads: flags.threads ?? ctx.env.LOUPE_THREADS,
+      batchSize: flags.batchSize,
+      pooling: ctx.env.LOUPE_POOLING,
+      precision: flags.precision ?? ctx.env.LOUPE_PRECISION,
+    },
     logger: ctx.logger,
   });
   try {
@@ -43,6 +48,7 @@ export function storeOptions(command: Command): Command {
 export function modelOptions(command: Command): Command {
   return storeOptions(command)
     .addOption(deviceOption())
+    .addOption(precisionOption())
     .option('--threads <n>', 'ONNX Runtime intra-op threads', parsePositiveInt)
     .option('--batch-size <n>', 'images per forward pass', parsePositiveInt);
 }
@@ -75,8 +81,24 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
     .argument('<source>', 'folder, zip file, or manifest')
     .requiredOption('--catalog <slug>', 'target catalog (created if missing)')
     .option('--progress-every <ms>', 'plain progress line interval when not on a terminal', (v) => Number(v), 2000)
-    .action(async (source: string, flags: StoreFlags & { catalog: string; progressEvery: number }) => {
+    .option(
+      '--allow-root <dir>',
+      "a folder (besides the manifest's own) whose files a manifest's rows may name; repeatable",
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option('--enqueue', 'queue the ingest as a job for `loupe worker` (or the web server) and return at once')
+    .action(async (source: string, flags: StoreFlags & { catalog: string; progressEvery: number; allowRoot: string[]; enqueue?: boolean }) => {
       const c = ctx();
+      if (flags.enqueue) {
+        await withLoupe(c, flags, async (loupe) => {
+          const job = await loupe.jobs.enqueueIngest(source, { catalog: flags.catalog });
+          // Duplicates and failures are found by the worker that runs it: `loupe jobs show <job>` counts them.
+          if (flags.json) c.out(JSON.stringify({ job: job.id, queued: job.filesSeen, duplicates: job.filesDuplicate, failed: job.filesFailed }));
+          else c.out(`queued job ${job.id}: ${job.filesSeen} files into ${flags.catalog}${job.status !== 'queued' ? ` (already ${job.status})` : ''}; \`loupe jobs show ${job.id}\` follows it`);
+        });
+        return;
+      }
       const controller = new AbortController();
       const onSignal = () => {
         c.err('interrupted: finishing the current batch; run the same command again to resume');
@@ -90,6 +112,7 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
         const summary = await withLoupe(c, flags, (loupe) =>
           loupe.ingest(source, {
             catalog: flags.catalog,
+            allowRoots: flags.allowRoot,
             signal: controller.signal,
             onProgress: (p) => view.update(p.done, p.total, `${p.added} added, ${p.duplicates} duplicates, ${p.failed} failed`),
           }),
@@ -117,12 +140,13 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
     .option('--catalog <slug>', 'search only this catalog')
     .option('--k <n>', 'how many results', parsePositiveInt, 10)
     .option('--min-score <s>', 'drop results below this cosine similarity', parseScore)
+    .addOption(new Option('--min-match <m>', 'drop results weaker than this match: same (near-duplicates), similar, weak (all)').choices([...MATCHES]))
     .option('--exact', 'brute-force search instead of HNSW')
     .option('--label <label>', "only items with this label under the catalog's active head (needs --catalog)")
-    .action(async (images: string[], flags: StoreFlags & { catalog?: string; k: number; minScore?: number; exact?: boolean; label?: string }) => {
+    .action(async (images: string[], flags: StoreFlags & { catalog?: string; k: number; minScore?: number; minMatch?: Match; exact?: boolean; label?: string }) => {
       const c = ctx();
       await withLoupe(c, flags, async (loupe) => {
-        const responses = await loupe.search(images, { catalog: flags.catalog, k: flags.k, minScore: flags.minScore, exact: flags.exact, label: flags.label });
+        const responses = await loupe.search(images, { catalog: flags.catalog, k: flags.k, minScore: flags.minScore, minMatch: flags.minMatch, exact: flags.exact, label: flags.label });
         for (const r of responses) {
           const query = images[r.index]!;
           if (!r.ok) {
@@ -136,6 +160,7 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
             title: x.item.title,
             file: x.item.sourceName,
             score: Number(x.score.toFixed(4)),
+            match: x.match,
             // With a catalog that has an active head: the item's label under it.
             ...(x.label !== undefined ? { label: x.label ? { label: x.label.label, score: Number(x.label.score.toFixed(4)), source: x.label.source } : null } : {}),
           }));
@@ -147,7 +172,7 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
             if (results.length === 0) c.out('  no results');
             if (head?.predictions[0]) c.out(`  ${flags.catalog}: ${head.predictions[0].label} ${(head.predictions[0].score * 100).toFixed(0)}%`);
             results.forEach((x, i) =>
-              c.out(`  ${String(i + 1).padStart(2)}. ${x.score.toFixed(3)}  #${x.id}  ${x.file}${x.title !== x.file.split('/').pop() ? `  “${x.title}”` : ''}${x.label ? `  [${x.label.label}${x.label.source === 'predicted' ? '?' : ''}]` : ''}`),
+              c.out(`  ${String(i + 1).padStart(2)}. ${x.match.padEnd(7)} ${x.score.toFixed(3)}  #${x.id}  ${x.file}${x.title !== x.file.split('/').pop() ? `  “${x.title}”` : ''}${x.label ? `  [${x.label.label}${x.label.source === 'predicted' ? '?' : ''}]` : ''}`),
             );
           }
         }
@@ -177,7 +202,7 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
       const c = ctx();
       await withLoupe(c, flags, async (loupe) => {
         const s = await loupe.stats();
-        if (flags.json) c.out(JSON.stringify({ catalogs: s.catalogs, items: s.items, indexed: s.indexed, model: s.model, pooling: s.pooling, provider: s.provider }));
+        if (flags.json) c.out(JSON.stringify({ catalogs: s.catalogs, items: s.items, indexed: s.indexed, model: s.model, pooling: s.pooling, precision: s.precision, provider: s.provider }));
         else {
           // Items without a vector of this model (e.g. after LOUPE_POOLING changed) are not searchable until reindexed.
           const missing = s.items - s.indexed;
@@ -188,6 +213,7 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
               `indexed   ${s.indexed}${missing > 0 ? ` (${missing} without a vector of this model: run \`loupe reindex\`)` : ''}`,
               `model     ${s.model}`,
               `pooling   ${s.pooling}`,
+              `precision ${s.precision}`,
               `provider  ${s.provider}`,
               `database  ${s.database}`,
             ].join('\n'),

@@ -1,4 +1,4 @@
-import { SearchApp } from '../components/SearchApp';
+import { SearchApp } from '../components/search/SearchApp';
 
 export default function SearchPage() {
   return <SearchApp />;

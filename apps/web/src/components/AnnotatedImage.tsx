@@ -5,6 +5,7 @@
 // box is dashed, in its own colour, with its label at the bottom.
 import { useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Box, Rect } from '../lib/api';
+import './AnnotatedImage.css';
 
 const COLORS = ['#ff3d71', '#00d68f', '#ffaa00', '#3d8bff', '#b66dff'];
 /** The colour of a catalog head's box (dashed, so that it differs from the ImageNet boxes in more than colour). */

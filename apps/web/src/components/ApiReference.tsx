@@ -1,6 +1,7 @@
 // A readable rendering of the OpenAPI document: one card per operation (method, path, what it does, who may call it,
 // parameters, body, responses), then the shared schemas. A server component: no JavaScript is sent for it.
 import type { ReactNode } from 'react';
+import './ApiReference.css';
 
 type Schema = {
   $ref?: string;
@@ -10,6 +11,7 @@ type Schema = {
   properties?: Record<string, Schema>;
   required?: string[];
   oneOf?: Schema[];
+  anyOf?: Schema[];
   format?: string;
   description?: string;
   default?: unknown;
@@ -54,9 +56,9 @@ function typeText(schema: Schema | undefined, depth = 0): ReactNode {
     const name = refName(schema.$ref);
     return <a href={`#schema-${anchor(name)}`}>{name}</a>;
   }
-  if (schema.oneOf)
+  if (schema.oneOf ?? schema.anyOf)
     return join(
-      schema.oneOf.map((s, i) => <span key={i}>{typeText(s, depth)}</span>),
+      (schema.oneOf ?? schema.anyOf)!.map((s, i) => <span key={i}>{typeText(s, depth)}</span>),
       ' | ',
     );
   if (schema.enum) return schema.enum.map((v) => JSON.stringify(v)).join(' | ');

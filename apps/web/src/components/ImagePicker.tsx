@@ -2,6 +2,7 @@
 // Where a query image comes from: a file picker, drag and drop anywhere on the zone, or paste (Ctrl/⌘+V) anywhere on
 // the page. The server sniffs the real type from the bytes, so nothing is filtered here by name or MIME type.
 import { useEffect, useId, useRef, useState } from 'react';
+import './ImagePicker.css';
 
 interface Props {
   onFile: (file: File) => void;

@@ -2,12 +2,14 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { api, formatBytes, formatProbability, type Head, type Item, type SearchResponse } from '../lib/api';
+import { loupe, formatBytes, formatProbability, type Head, type Item, type SearchResponse } from '../lib/api';
 import { AnnotatedImage } from './AnnotatedImage';
 import { ErrorNotice } from './ErrorNotice';
 import { LabelChip } from './LabelChip';
+import { IMAGENET_CONFIDENT } from '../lib/labels';
 import { Predictions } from './Predictions';
 import { ResultsGrid } from './ResultsGrid';
+import './ItemView.css';
 
 export function ItemView({ id }: { id: string }) {
   const router = useRouter();
@@ -26,19 +28,19 @@ export function ItemView({ id }: { id: string }) {
     setSimilarError(null);
     setHead(null);
     let loaded = false;
-    api<Item>(`/api/v1/items/${encodeURIComponent(id)}`)
+    loupe.items
+      .get(Number(id))
       .then((i) => {
         if (cancelled) return;
         loaded = true;
         setItem(i);
         document.title = `${i.title} · Loupe`;
         if (i.label !== undefined)
-          api<{ heads: Head[] }>(`/api/v1/catalogs/${encodeURIComponent(i.catalog)}/heads`)
+          loupe.heads
+            .list(i.catalog)
             .then(({ heads }) => !cancelled && setHead(heads.find((h) => h.active) ?? null))
             .catch(() => undefined);
-        return api<SearchResponse>('/api/v1/search', { method: 'POST', json: { itemId: i.id, k: 12 } }).then(
-          (s) => !cancelled && setSimilar(s),
-        );
+        return loupe.searchByItem(i.id, { k: 12 }).then((s) => !cancelled && setSimilar(s));
       })
       .catch((e) => {
         if (!cancelled) (loaded ? setSimilarError : setError)(e);
@@ -131,7 +133,7 @@ export function ItemView({ id }: { id: string }) {
             </>
           ) : null}
           <h2>Predictions</h2>
-          <Predictions predictions={item.predictions} />
+          <Predictions predictions={item.predictions} confident={IMAGENET_CONFIDENT} />
           {item.boxes.length ? (
             <>
               <h2>Boxes</h2>

@@ -1,4 +1,5 @@
 import { labelSourceText, type ItemLabel } from '../lib/api';
+import './LabelChip.css';
 
 /**
  * An item's label under its catalog's active head: "Sneaker · predicted 93%" (dashed: the head's guess),

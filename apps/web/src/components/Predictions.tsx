@@ -1,4 +1,6 @@
 import { formatPercent, type Prediction } from '../lib/api';
+import { classText } from '../lib/labels';
+import './Predictions.css';
 
 interface Props {
   predictions: Prediction[];
@@ -7,6 +9,8 @@ interface Props {
   testId?: string;
   itemTestId?: string;
   className?: string;
+  /** Below this probability a class reads "looks like …" (a guess, not a fact); none: every class is plain. */
+  confident?: number;
 }
 
 export function Predictions({
@@ -15,13 +19,20 @@ export function Predictions({
   testId = 'predictions',
   itemTestId = 'prediction',
   className,
+  confident,
 }: Props) {
   if (predictions.length === 0) return null;
   return (
     <ol className={className ? `predictions ${className}` : 'predictions'} aria-label={label} data-testid={testId}>
       {predictions.map((p) => (
-        <li key={p.classId} data-testid={itemTestId}>
-          <span className="prediction-label">{p.label}</span>
+        <li
+          key={p.classId}
+          data-testid={itemTestId}
+          data-tentative={confident !== undefined && p.score < confident ? '' : undefined}
+        >
+          <span className="prediction-label">
+            {confident === undefined ? p.label : classText(p.label, p.score, confident)}
+          </span>
           <span className="bar" aria-hidden="true">
             <span style={{ width: `${Math.max(p.score * 100, 1)}%` }} />
           </span>

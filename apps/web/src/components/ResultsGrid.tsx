@@ -1,13 +1,14 @@
 'use client';
 import Link from 'next/link';
-import { formatScore, type SearchResult } from '../lib/api';
+import { formatScore, MATCH_TEXT, type SearchResult } from '../lib/api';
 import { LabelChip } from './LabelChip';
+import './ResultsGrid.css';
 
 interface Props {
   results: SearchResult[];
   onMoreLikeThis?: (result: SearchResult) => void;
   label?: string;
-  /** Scores mean nothing for a plain list of items (no query). */
+  /** Match strength and scores mean nothing for a plain list of items (no query). */
   showScores?: boolean;
   /** The label field of the catalog head whose labels the results carry (for the labels' tooltip). */
   labelField?: string;
@@ -23,15 +24,20 @@ export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showSc
             className="thumb"
             aria-label={
               showScores
-                ? `${r.title}, score ${formatScore(r.score)}, catalog ${r.catalog}`
+                ? `${r.title}, ${MATCH_TEXT[r.match].toLowerCase()}, score ${formatScore(r.score)}, catalog ${r.catalog}`
                 : `${r.title}, catalog ${r.catalog}`
             }
           >
             {/* Thumbnails are immutable, cached by the browser for a year. */}
             <img src={r.thumbnailUrl} alt="" loading={i < 12 ? 'eager' : 'lazy'} decoding="async" />
             {showScores ? (
-              <span className="score" data-testid="result-score" title="cosine similarity">
-                {formatScore(r.score)}
+              <span
+                className="match"
+                data-match={r.match}
+                data-testid="result-match"
+                title={`cosine similarity ${formatScore(r.score)}`}
+              >
+                {MATCH_TEXT[r.match]}
               </span>
             ) : null}
           </Link>
@@ -43,6 +49,14 @@ export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showSc
               <span className="tag">{r.catalog}</span>
               {r.topClass ? <span className="muted">{r.topClass}</span> : null}
             </div>
+            {showScores ? (
+              <div className="result-details">
+                score{' '}
+                <span data-testid="result-score" title="cosine similarity to the query">
+                  {formatScore(r.score)}
+                </span>
+              </div>
+            ) : null}
             {r.label !== undefined ? <LabelChip label={r.label} field={labelField} testId="result-label" /> : null}
             {onMoreLikeThis ? (
               <button

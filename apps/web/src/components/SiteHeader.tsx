@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import './SiteHeader.css';
 
 const LINKS = [
   { href: '/', label: 'Search' },

@@ -36,7 +36,9 @@ async function fetchWithProgress(url: string, label: string, onProgress?: Progre
     received += value.byteLength;
     if (onProgress && (received - lastReport > total / 50 || received === total)) {
       lastReport = received;
-      onProgress(`Downloading ${label}: ${(received / 1e6).toFixed(0)} of ${(total / 1e6).toFixed(0)} MB`);
+      onProgress(
+        `Downloading ${label}: ${(received / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB (${Math.floor((100 * received) / total)}%)`,
+      );
     }
   }
   return received === total ? bytes : bytes.subarray(0, received);
@@ -71,7 +73,8 @@ export function loadBrowserEmbedder(onProgress?: Progress): Promise<BrowserEmbed
     const manifest = (await manifestResponse.json()) as Manifest;
     // The vector must be pooled as the server's are (LOUPE_POOLING): the health check says how.
     const health = await fetch('/api/v1/health', { cache: 'no-store' });
-    if (!health.ok) throw new Error(`the server is not ready to search yet (HTTP ${health.status}); try again in a moment`);
+    if (!health.ok)
+      throw new Error(`the server is not ready to search yet (HTTP ${health.status}); try again in a moment`);
     const { pooling } = (await health.json()) as { pooling: 'gem' | 'avg' };
     const fp16 = manifest.files?.['resnet50.fp16.onnx']?.sha256 ?? '';
     const version = `${manifest.id}-${fp16.slice(0, 16)}`;

@@ -1,35 +1,38 @@
-// Shapes of the REST API's JSON, built from core's results. Kept in one place so that routes, the OpenAPI document and
-// the typed client agree.
-import type { QueryAnalysis, SearchResponse, SearchResult } from '@loupe/core';
-import type { Box, Prediction } from '@loupe/embedding';
-import type { HydratedItem, Job } from '@loupe/db';
+// Core results → the REST API's JSON. The shapes are `@loupe/api`'s (the one source of the wire format): each
+// builder returns its inferred type, so a field that drifts from the schema fails the type check, and the API tests
+// validate every real response against the same schemas.
+import type * as Api from '@loupe/api';
+import type { ApiKey, Box, Catalog, CatalogWithCount, ItemHeadLabel, ItemView, JobView, Prediction, QueryAnalysis, SearchResponse, SearchResult } from '@loupe/core';
 
 const round = (n: number, digits = 4) => Number(n.toFixed(digits));
 
-export const predictionJson = (p: Prediction) => ({ classId: p.classId, label: p.label, score: round(p.score) });
-export const boxJson = (b: Box) => ({ x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1, classId: b.classId, label: b.label, score: round(b.score) });
+export const predictionJson = (p: Prediction): Api.Prediction => ({ classId: p.classId, label: p.label, score: round(p.score) });
+export const boxJson = (b: Box): Api.Box => ({ x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1, classId: b.classId, label: b.label, score: round(b.score) });
 
 export const thumbnailUrl = (id: number) => `/api/v1/items/${id}/thumbnail`;
 export const imageUrl = (id: number) => `/api/v1/items/${id}/image`;
 
 /** An item's label under its catalog's active head (predicted by the head, or confirmed: its own field value). */
-export const itemLabelJson = (l: { label: string; score: number; source: 'predicted' | 'confirmed' }) => ({ label: l.label, score: round(l.score), source: l.source });
+export const itemLabelJson = (l: ItemHeadLabel): Api.ItemLabel => ({ label: l.label, score: round(l.score), source: l.source });
 
-export function resultJson(r: SearchResult) {
+/** `label` present only under an active head; null when the item has none. */
+const labelField = (label: ItemHeadLabel | null | undefined) => (label !== undefined ? { label: label ? itemLabelJson(label) : null } : {});
+
+export function resultJson(r: SearchResult): Api.SearchResult {
   return {
     id: r.id,
     score: round(r.score),
+    match: r.match,
     title: r.item.title,
     catalog: r.catalog,
     thumbnailUrl: thumbnailUrl(r.id),
     topClass: r.item.predictions[0]?.label ?? null,
-    // The item's label under the searched catalog's active head (only when one catalog with a head was searched).
-    ...(r.label !== undefined ? { label: r.label ? itemLabelJson(r.label) : null } : {}),
+    ...labelField(r.label),
   };
 }
 
 /** The catalog head's view of a query image: its classes and the best one's CAM box. */
-export function queryHeadJson(head: NonNullable<QueryAnalysis['head']>) {
+export function queryHeadJson(head: NonNullable<QueryAnalysis['head']>): Api.HeadPredictions {
   return {
     version: head.version,
     field: head.labelField,
@@ -38,25 +41,26 @@ export function queryHeadJson(head: NonNullable<QueryAnalysis['head']>) {
   };
 }
 
-export function searchJson(response: SearchResponse, offset: number, k: number) {
-  const page = response.results.slice(offset, offset + k);
+export function queryJson(q: QueryAnalysis): Api.QueryAnalysis {
   return {
-    query: response.query
-      ? {
-          width: response.query.width,
-          height: response.query.height,
-          predictions: response.query.predictions.map(predictionJson),
-          boxes: response.query.boxes.map(boxJson),
-          ...(response.query.head ? { head: queryHeadJson(response.query.head) } : {}),
-        }
-      : null,
-    results: page.map(resultJson),
-    nextCursor: response.results.length > offset + k ? String(offset + k) : null,
+    width: q.width,
+    height: q.height,
+    predictions: q.predictions.map(predictionJson),
+    boxes: q.boxes.map(boxJson),
+    ...(q.head ? { head: queryHeadJson(q.head) } : {}),
+  };
+}
+
+export function searchJson(response: SearchResponse): Api.SearchResponse {
+  return {
+    query: response.query ? queryJson(response.query) : null,
+    results: response.results.map(resultJson),
+    nextCursor: response.nextCursor,
     tookMs: response.tookMs,
   };
 }
 
-export function itemJson(item: HydratedItem, catalog: string) {
+export function itemJson({ item, catalog, label }: ItemView): Api.Item {
   return {
     id: item.id,
     catalog,
@@ -73,10 +77,12 @@ export function itemJson(item: HydratedItem, catalog: string) {
     boxes: item.boxes.map(boxJson),
     thumbnailUrl: thumbnailUrl(item.id),
     imageUrl: imageUrl(item.id),
+    ...labelField(label),
   };
 }
 
-export function jobJson(job: Job, catalog: string) {
+/** A job of any kind: ingest counts (files), its progress report and result (per kind), its worker and attempts. */
+export function jobJson(job: JobView): Api.Job {
   const done = job.filesAdded + job.filesDuplicate + job.filesFailed;
   const started = job.startedAt?.getTime();
   const elapsed = started ? ((job.finishedAt ?? job.heartbeatAt ?? new Date()).getTime() - started) / 1000 : 0;
@@ -84,7 +90,8 @@ export function jobJson(job: Job, catalog: string) {
   const total = Math.max(job.filesSeen, done);
   return {
     id: job.id,
-    catalog,
+    kind: job.kind,
+    catalog: job.catalog ?? '',
     status: job.status,
     total,
     done,
@@ -94,16 +101,30 @@ export function jobJson(job: Job, catalog: string) {
     ratePerSecond: round(rate, 2),
     etaSeconds: job.status === 'running' && rate > 0 ? Math.round((total - done) / rate) : null,
     error: job.error,
+    progress: job.progress,
+    result: job.result,
+    worker: job.workerId,
+    attempts: job.attempts,
     createdAt: job.createdAt.toISOString(),
     startedAt: job.startedAt?.toISOString() ?? null,
     finishedAt: job.finishedAt?.toISOString() ?? null,
   };
 }
 
-export const catalogJson = (c: { id: number; slug: string; name: string; itemCount?: number; createdAt: Date }) => ({
+export const catalogJson = (c: Catalog | CatalogWithCount): Api.Catalog => ({
   id: c.id,
   slug: c.slug,
   name: c.name,
-  items: c.itemCount ?? 0,
+  items: 'itemCount' in c ? c.itemCount : 0,
   createdAt: c.createdAt.toISOString(),
+});
+
+export const keyJson = (k: ApiKey): Api.ApiKeyInfo => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  scope: k.scope,
+  createdAt: k.createdAt.toISOString(),
+  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  revoked: k.revokedAt !== null,
 });

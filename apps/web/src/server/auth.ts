@@ -1,11 +1,14 @@
-// Admins sign in with the configured password (compared as scrypt hashes, in constant time) and get a signed,
-// http-only, same-site session cookie; scripts send an API key (`Authorization: Bearer lk_…`), hashed at rest.
+// Admins sign in with the configured password (compared as scrypt hashes, in constant time) and get an http-only,
+// same-site session cookie holding a random token whose hash is a server-side session row (signing out deletes it); scripts send an API key (`Authorization: Bearer lk_…`), hashed at rest.
 // Read routes are public; admin routes answer 401 without credentials and 403 with a key that lacks the admin scope.
-import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { env } from './env';
 import { forbidden, unauthorized } from './errors';
+import { clientIp, requireSameOrigin } from './guard';
+import { logger } from './log';
 import { getLoupe } from './loupe';
 
 export const SESSION_COOKIE = 'loupe_session';
@@ -39,18 +42,24 @@ export function adminSignInEnabled(): boolean {
   return auth().passwordHash !== undefined;
 }
 
-export function checkPassword(password: string): boolean {
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, length: number) => Promise<Buffer>;
+
+/** Compares in constant time; the hash runs on the thread pool, so wrong passwords do not stall other requests. */
+export async function checkPassword(password: string): Promise<boolean> {
   const { passwordHash, salt } = auth();
   if (!passwordHash) return false;
-  return timingSafeEqual(scryptSync(password, salt, 32), passwordHash);
+  return timingSafeEqual(await scryptAsync(password, salt, 32), passwordHash);
 }
 
-const sign = (payload: string) => createHmac('sha256', auth().secret).update(payload).digest('base64url');
+/** Tags a session with the admin password it was made under: after a password change, older sessions are refused. */
+const passwordTag = () => createHmac('sha256', auth().secret).update(`password:${env().LOUPE_ADMIN_PASSWORD ?? ''}`).digest('hex').slice(0, 32);
 
-export function createSessionCookie(secure: boolean): string {
-  const payload = Buffer.from(JSON.stringify({ role: 'admin', exp: Math.floor(Date.now() / 1000) + SESSION_SECONDS })).toString('base64url');
-  const value = `${payload}.${sign(payload)}`;
-  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_SECONDS}${secure ? '; Secure' : ''}`;
+/** A new server-side session: a random token in the cookie, its hash in the store. */
+export async function createSessionCookie(secure: boolean): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  const loupe = await getLoupe();
+  await loupe.sessions.create({ token, passwordTag: passwordTag(), expiresAt: new Date(Date.now() + SESSION_SECONDS * 1000) });
+  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_SECONDS}${secure ? '; Secure' : ''}`;
 }
 
 export function clearSessionCookie(): string {
@@ -66,31 +75,29 @@ function readCookie(request: Request, name: string): string | undefined {
   return undefined;
 }
 
-export function hasValidSession(cookieValue: string | undefined): boolean {
-  if (!cookieValue) return false;
-  const [payload, signature] = cookieValue.split('.');
-  if (!payload || !signature) return false;
-  const expected = Buffer.from(sign(payload));
-  const actual = Buffer.from(signature);
-  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return false;
-  try {
-    const { exp } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { exp: number };
-    return exp > Date.now() / 1000;
-  } catch {
-    return false;
-  }
+export const sessionTokenOf = (request: Request) => readCookie(request, SESSION_COOKIE);
+
+async function hasValidSession(token: string | undefined): Promise<boolean> {
+  if (!token || !adminSignInEnabled()) return false;
+  return (await getLoupe()).sessions.isValid(token, passwordTag());
+}
+
+/** Signing out ends the session on the server too: the cookie is worthless afterwards, wherever it was copied. */
+export async function revokeSession(request: Request): Promise<void> {
+  const token = sessionTokenOf(request);
+  if (token) await (await getLoupe()).sessions.revoke(token);
 }
 
 export type Principal = { kind: 'session' } | { kind: 'key'; scope: 'read' | 'admin'; name: string };
 
 /** Who is calling: an admin session, an API key, or nobody. */
 export async function principalOf(request: Request): Promise<Principal | undefined> {
-  if (hasValidSession(readCookie(request, SESSION_COOKIE))) return { kind: 'session' };
+  if (await hasValidSession(sessionTokenOf(request))) return { kind: 'session' };
   const header = request.headers.get('authorization');
   const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : request.headers.get('x-api-key')?.trim();
   if (!key) return undefined;
   const loupe = await getLoupe();
-  const record = await loupe.store.apiKeys.verify(key);
+  const record = await loupe.apiKeys.verify(key);
   if (!record) throw unauthorized('the API key is not valid (unknown, malformed or revoked)');
   return { kind: 'key', scope: record.scope, name: record.name };
 }
@@ -100,11 +107,24 @@ export async function requireAdmin(request: Request): Promise<Principal> {
   const who = await principalOf(request);
   if (!who) throw unauthorized();
   if (who.kind === 'key' && who.scope !== 'admin') throw forbidden();
+  if (who.kind === 'session') requireSameOrigin(request);
   return who;
 }
 
 /** Routes only a signed-in admin may use (managing API keys). */
-export async function requireSession(request: Request): Promise<void> {
+export async function requireSession(request: Request): Promise<Principal> {
   const who = await requireAdmin(request);
   if (who.kind !== 'session') throw forbidden('API keys are managed from a signed-in admin session');
+  return who;
+}
+
+const actorOf = (who: Principal | undefined) => (who === undefined ? 'anonymous' : who.kind === 'session' ? 'session' : `key:${who.name}`);
+
+/** Notes a security-relevant action in the audit log (admins read it at GET /api/v1/audit). Never fails the request. */
+export async function audit(request: Request, who: Principal | undefined, action: string, detail?: string): Promise<void> {
+  try {
+    await (await getLoupe()).audit.record({ action, actor: actorOf(who), detail: detail ?? null, ip: clientIp(request) });
+  } catch (error) {
+    logger().warn({ err: error, action }, 'could not write an audit event');
+  }
 }

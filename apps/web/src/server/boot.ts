@@ -10,16 +10,15 @@ export async function boot(): Promise<void> {
   startWorker();
   void warmUp()
     .then(async () => {
-      const loupe = await getLoupe();
-      const info = (await loupe.embedder()).info();
+      const info = await (await getLoupe()).images.modelInfo();
       log.info({ model: info.modelId, provider: info.provider, skipped: info.skipped }, 'ready to search');
       await reindexIfNeeded();
     })
     .catch((error) => log.error({ err: error }, 'start-up failed: searches will fail until this is fixed'));
   if (e.LOUPE_DEMO_SOURCE) {
     const loupe = await getLoupe();
-    if (!(await loupe.store.catalogs.getBySlug('demo'))) {
-      const job = await loupe.enqueueIngest(e.LOUPE_DEMO_SOURCE, { catalog: 'demo', catalogName: 'Demo photos' });
+    if (!(await loupe.catalogs.list()).some((c) => c.slug === 'demo')) {
+      const job = await loupe.jobs.enqueueIngest(e.LOUPE_DEMO_SOURCE, { catalog: 'demo', catalogName: 'Demo photos' });
       log.info({ job: job.id, source: e.LOUPE_DEMO_SOURCE }, 'queued the demo catalog');
       wakeWorker();
     }

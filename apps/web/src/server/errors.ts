@@ -37,6 +37,8 @@ const STATUS: Record<string, number> = {
   UNKNOWN_FIELD: 422,
   HEAD_MODEL_MISMATCH: 409,
   MODEL_MISMATCH: 409,
+  JOB_CONFLICT: 409,
+  CURSOR_EXPIRED: 410,
   // heads
   TOO_FEW_CLASSES: 422,
   TOO_FEW_EXAMPLES: 422,
@@ -52,8 +54,12 @@ const STATUS: Record<string, number> = {
 // the shared Loupe instance) need not be the one a route would import.
 export function errorResponse(error: unknown): Response {
   const e = error as { name?: unknown; code?: unknown; message?: unknown; status?: unknown; issues?: unknown };
-  if (error instanceof ApiError || (e?.name === 'ApiError' && typeof e.status === 'number'))
-    return Response.json({ error: { code: e.code, message: e.message } }, { status: e.status as number });
+  if (error instanceof ApiError || (e?.name === 'ApiError' && typeof e.status === 'number')) {
+    // 429 and 503 from the guards say when to come back.
+    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    const headers = typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : undefined;
+    return Response.json({ error: { code: e.code, message: e.message } }, { status: e.status as number, headers });
+  }
   if (e?.name === 'ZodError' && Array.isArray(e.issues)) {
     const issues = e.issues as Array<{ path: PropertyKey[]; message: string }>;
     const message = issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`).join('; ');

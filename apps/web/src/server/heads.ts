@@ -1,11 +1,17 @@
-// Classifier heads in the web server: JSON shapes, and head training as background jobs in this process (progress
-// polled by the admin page; cancellable). Training jobs live in memory: a restart forgets running ones (nothing is
-// stored until a training finishes, so nothing is left half-written).
-import { randomUUID } from 'node:crypto';
-import type { HeadMetrics, HeadTrainingProgress, TrainCatalogHeadOptions, TrainCatalogHeadResult } from '@loupe/core';
-import type { ClassifierHeadInfo } from '@loupe/db';
+// Classifier heads in the web server: JSON shapes, and head training as persisted jobs (kind "train-head") that any
+// worker runs — this server's own or a `loupe worker` — with progress polled by the admin page on any replica, and
+// cancellable. A restart loses nothing: another worker takes a running training over once its heartbeat goes stale.
+import type { HeadMetrics, HeadTrainingProgress, JobView, TrainingJobParams } from '@loupe/core';
+import { HeadVersionParam } from '@loupe/api';
+import type { ClassifierHeadInfo } from '@loupe/core';
 import { getLoupe } from './loupe';
-import { logger } from './log';
+import { wakeWorker } from './worker';
+
+/** A head version from a path: "2" or "v2" → 2, "active" → undefined (the active head). */
+export function headVersion(param: string): number | undefined {
+  const v = HeadVersionParam.parse(param);
+  return v === 'active' ? undefined : Number(v.replace(/^v/, ''));
+}
 
 const round = (n: number | null | undefined, digits = 4) => (n === null || n === undefined ? null : Number(n.toFixed(digits)));
 
@@ -62,98 +68,47 @@ export function headDetailJson(h: ClassifierHeadInfo, slug: string) {
   };
 }
 
-export type TrainingStatus = 'running' | 'done' | 'failed' | 'cancelled';
-
-interface TrainingJob {
-  id: string;
-  catalog: string;
-  field: string;
-  status: TrainingStatus;
-  progress: HeadTrainingProgress | null;
-  result: TrainCatalogHeadResult | null;
-  error: { code: string; message: string } | null;
-  controller: AbortController;
-  startedAt: Date;
-  finishedAt: Date | null;
-}
-
-const g = globalThis as unknown as { loupeHeadJobs?: Map<string, TrainingJob> };
-const jobs = (g.loupeHeadJobs ??= new Map());
-
-export function trainingJson(job: TrainingJob) {
-  const p = job.progress;
+/** A head-training job as the admin page polls it: phase, epoch, losses; the head when done; the error when failed. */
+export async function trainingJson(job: JobView) {
+  const p = job.progress as Partial<HeadTrainingProgress> & Record<string, unknown>;
+  const training = p.phase === 'training' ? (p as Extract<HeadTrainingProgress, { phase: 'training' }>) : null;
+  const version = (job.result?.head as { version?: number } | undefined)?.version;
+  const catalog = job.catalog ?? '';
+  const head = version === undefined ? undefined : (await (await getLoupe()).heads.list(catalog)).find((h) => h.version === version);
   return {
-    id: job.id,
-    catalog: job.catalog,
-    field: job.field,
+    id: String(job.id),
+    catalog,
+    field: String(job.params.field ?? ''),
     status: job.status,
-    phase: p?.phase ?? 'loading',
-    epoch: p?.phase === 'training' ? p.epoch : null,
-    maxEpochs: p?.phase === 'training' ? p.maxEpochs : null,
-    loss: p?.phase === 'training' ? round(p.loss) : null,
-    validationLoss: p?.phase === 'training' ? round(p.validationLoss) : null,
-    validationAccuracy: p?.phase === 'training' ? round(p.validationAccuracy) : null,
-    head: job.result ? headJson(job.result.head, job.catalog) : null,
-    error: job.error,
-    startedAt: job.startedAt.toISOString(),
+    phase: p.phase ?? 'loading',
+    epoch: training ? training.epoch : null,
+    maxEpochs: training ? training.maxEpochs : null,
+    loss: training ? round(training.loss) : null,
+    validationLoss: training ? round(training.validationLoss) : null,
+    validationAccuracy: training ? round(training.validationAccuracy) : null,
+    head: head ? headJson(head, catalog) : null,
+    error: job.error ? { code: /^([A-Z_]+):/.exec(job.error)?.[1] ?? 'FAILED', message: job.error.replace(/^[A-Z_]+: /, '') } : null,
+    startedAt: (job.startedAt ?? job.createdAt).toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,
   };
 }
 
-export function getTrainingJob(id: string): TrainingJob | undefined {
-  return jobs.get(id);
+/** The catalog's training job with this id (a persisted job of kind "train-head"), or undefined. */
+export async function trainingJobOf(catalog: string, id: string): Promise<JobView | undefined> {
+  if (!/^\d{1,9}$/.test(id)) return undefined;
+  const job = await (await getLoupe()).jobs.get(Number(id));
+  return job && job.kind === 'train-head' && job.catalog === catalog ? job : undefined;
 }
 
-/** One training per catalog at a time. */
-export function runningTrainingFor(catalog: string): TrainingJob | undefined {
-  return [...jobs.values()].find((j) => j.catalog === catalog && j.status === 'running');
+/** The catalog's queued or running training, if any. */
+export async function runningTrainingFor(catalog: string): Promise<JobView | undefined> {
+  const [latest] = await (await getLoupe()).jobs.list({ catalog, kind: 'train-head', limit: 1 });
+  return latest && (latest.status === 'queued' || latest.status === 'running') ? latest : undefined;
 }
 
-/**
- * Starts a training in the background. Resolves once the labels are read and training has begun — so bad requests
- * (unknown field, one class, too few examples) reject here and become 4xx responses — or when it already ended.
- */
-export async function startTraining(options: Omit<TrainCatalogHeadOptions, 'onProgress' | 'signal'>): Promise<TrainingJob> {
-  const loupe = await getLoupe();
-  const job: TrainingJob = {
-    id: randomUUID(),
-    catalog: options.catalog,
-    field: options.field,
-    status: 'running',
-    progress: null,
-    result: null,
-    error: null,
-    controller: new AbortController(),
-    startedAt: new Date(),
-    finishedAt: null,
-  };
-  let begun: () => void = () => undefined;
-  const training = new Promise<void>((resolve) => (begun = resolve));
-  const run = loupe.heads
-    .train({
-      ...options,
-      signal: job.controller.signal,
-      onProgress: (p) => {
-        job.progress = p;
-        if (p.phase === 'training') begun();
-      },
-    })
-    .then((result) => {
-      job.result = result;
-      job.status = 'done';
-    })
-    .catch((error: Error & { code?: string }) => {
-      job.status = error.code === 'TRAINING_CANCELLED' ? 'cancelled' : 'failed';
-      job.error = { code: error.code ?? 'INTERNAL', message: error.code ? error.message : 'internal error' };
-      if (!error.code) logger().error({ err: error }, 'head training failed');
-      throw error;
-    })
-    .finally(() => (job.finishedAt = new Date()));
-  // Refused before training began: the caller answers with the error and the job is not kept.
-  await Promise.race([training, run]);
-  jobs.set(job.id, job);
-  run.catch(() => undefined);
-  // Forget finished jobs after an hour.
-  for (const [id, j] of jobs) if (j.finishedAt && Date.now() - j.finishedAt.getTime() > 3_600_000) jobs.delete(id);
+/** Queues a training; bad requests (unknown field, one class, too few examples) are refused before a job exists. */
+export async function startTraining(options: TrainingJobParams & { catalog: string }): Promise<JobView> {
+  const job = await (await getLoupe()).jobs.enqueueTraining(options);
+  wakeWorker();
   return job;
 }

@@ -23,8 +23,11 @@ export async function readBody(request: Request, maxBytes: number): Promise<Uint
   return Buffer.concat(chunks);
 }
 
-/** A small JSON body (≤ 64 KB); 400 when it is not JSON. */
+/** A small JSON body (≤ 64 KB) sent as application/json; 415 for another content type, 400 when it is not JSON. */
 export async function readJson(request: Request): Promise<unknown> {
+  // Only a JSON content type: a cross-site form may send text/plain without a preflight, never application/json.
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json' && !type.endsWith('+json')) throw unsupportedMediaType('send the body as application/json');
   const body = await readBody(request, 64 * 1024);
   try {
     return JSON.parse(Buffer.from(body).toString('utf8'));
@@ -83,12 +86,17 @@ export async function saveMultipartUpload(request: Request, dir: string, maxByte
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) throw payloadTooLarge(`the upload is ${declared} bytes; the limit is ${maxBytes}`);
   if (!request.body) throw badRequest('empty upload');
-  await mkdir(dir, { recursive: true });
   const saved: SavedUpload = { dir, files: [], fields: {} };
   let total = 0;
   let failure: Error | undefined;
   const writes: Promise<void>[] = [];
-  const parser = busboy({ headers: { 'content-type': type }, limits: { files: maxFiles, fields: 100, fieldSize: 64 * 1024 } });
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({ headers: { 'content-type': type }, limits: { files: maxFiles, fields: 100, fieldSize: 64 * 1024 } });
+  } catch (error) {
+    throw badRequest(`the multipart body cannot be read: ${(error as Error).message}`); // e.g. no boundary
+  }
+  await mkdir(dir, { recursive: true });
   parser.on('field', (name, value) => (saved.fields[name] = value));
   parser.on('file', (field, stream, info) => {
     const name = `${String(saved.files.length).padStart(5, '0')}-${safeFileName(info.filename ?? '', 'upload')}`;

@@ -11,12 +11,9 @@ export function getLoupe(): Promise<Loupe> {
     const e = env();
     g.loupe = openLoupe({
       dataDir: resolve(e.LOUPE_DATA_DIR),
+      mediaDir: resolve(e.LOUPE_MEDIA_DIR ?? e.LOUPE_DATA_DIR),
       databaseUrl: e.DATABASE_URL,
-      device: e.LOUPE_DEVICE,
-      threads: e.LOUPE_THREADS,
-      maxPixels: e.LOUPE_MAX_PIXELS,
-      modelDir: e.LOUPE_MODEL_DIR,
-      pooling: e.LOUPE_POOLING,
+      embedding: { device: e.LOUPE_DEVICE, threads: e.LOUPE_THREADS, maxPixels: e.LOUPE_MAX_PIXELS, modelDir: e.LOUPE_MODEL_DIR, pooling: e.LOUPE_POOLING, precision: e.LOUPE_PRECISION },
       logger: logger(),
     });
     g.loupe.catch(() => (g.loupe = undefined));
@@ -26,8 +23,7 @@ export function getLoupe(): Promise<Loupe> {
 
 /** Loads the model and the index so that the first search does not pay for it; health turns 200 after this. */
 export async function warmUp(): Promise<void> {
-  const loupe = await getLoupe();
-  await Promise.all([loupe.embedder(), loupe.index().then((i) => i.catchUp())]);
+  await (await getLoupe()).warmUp();
   g.loupeReady = true;
 }
 

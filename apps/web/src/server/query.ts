@@ -1,76 +1,83 @@
 // Parsing of the image-query endpoints' inputs (search, classify, localize, embed): a multipart form with an `image`
-// and options as fields, or (search only) JSON naming an item or carrying a vector.
-import { z } from 'zod';
-import type { Rect } from '@loupe/embedding';
+// and options as fields, or (search only) JSON naming an item, carrying a vector, or a cursor. The fields and the
+// JSON are parsed by the same schemas the OpenAPI document and the client come from (`@loupe/api`).
+import { DetectOptions, ImageOptions, SearchJson, SearchOptions } from '@loupe/api';
+import { probeImage } from '@loupe/embedding';
+import type { ImageInput } from '@loupe/core';
+import { principalOf } from './auth';
 import { env } from './env';
-import { badRequest, unsupportedMediaType } from './errors';
+import { badRequest, handle, unsupportedMediaType } from './errors';
+import { admitQuery } from './guard';
 import { readBody, readImageForm } from './http';
 
-const number = (schema: z.ZodNumber) => z.preprocess((v) => (v === '' || v === undefined || v === null ? undefined : Number(v)), schema.optional());
+/**
+ * The route wrapper of the public image-query endpoints: admission control (per-IP rate limit — not for admins —
+ * and the bounded queue in front of inference), then the usual error mapping.
+ */
+export function queryRoute<A extends [Request, ...unknown[]]>(fn: (...args: A) => Promise<Response>): (...args: A) => Promise<Response> {
+  return handle(async (...args: A) => {
+    const who = await principalOf(args[0]);
+    const admin = who !== undefined && (who.kind === 'session' || who.scope === 'admin');
+    return admitQuery(args[0], admin, () => fn(...args));
+  });
+}
 
-const boxSchema = z.preprocess(
-  (v) => {
-    if (typeof v !== 'string') return v;
-    const t = v.trim();
-    if (t === '') return undefined;
-    if (t.startsWith('{')) return JSON.parse(t);
-    const [x0, y0, x1, y1] = t.split(',').map(Number);
-    return { x0, y0, x1, y1 };
-  },
-  z.object({ x0: z.number(), y0: z.number(), x1: z.number(), y1: z.number() }).optional(),
-);
-
-export const searchOptionsSchema = z.object({
-  k: number(z.number().int().min(1).max(100)).default(12),
-  catalog: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional()),
-  minScore: number(z.number().min(-1).max(1)),
-  classId: number(z.number().int().min(0).max(999)),
-  cursor: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.string().regex(/^\d+$/, 'cursor must come from nextCursor').optional()),
-  box: boxSchema,
-  exact: z.preprocess((v) => v === true || v === 'true' || v === '1', z.boolean()).default(false),
-  /** Only items with this label under the catalog's active head (needs `catalog`). */
-  label: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).max(500).optional()),
-});
-
-export type SearchParams = z.infer<typeof searchOptionsSchema>;
+export type SearchParams = ReturnType<typeof SearchOptions.parse>;
 
 export type Query =
-  | { kind: 'image'; image: Uint8Array; region?: Rect; params: SearchParams; fields: Record<string, string> }
+  | { kind: 'image'; image: ImageInput; params: SearchParams }
   | { kind: 'item'; itemId: number; params: SearchParams }
-  | { kind: 'vector'; vector: Float32Array; model?: string; params: SearchParams };
+  | { kind: 'vector'; vector: Float32Array; model?: string; params: SearchParams }
+  /** The next page of an earlier query: nothing to analyse. */
+  | { kind: 'cursor'; cursor: string; params: SearchParams };
 
-const jsonQuery = z
-  .object({
-    itemId: z.number().int().positive().optional(),
-    vector: z.array(z.number()).length(2048, 'a query vector has 2048 values').optional(),
-    /** The model id of `vector` (network + pooling); when given, it must be the one this server searches. */
-    model: z.string().max(200).optional(),
-  })
-  .passthrough();
+/** Multipart fields as the schemas read them: an empty field is an absent one. */
+const present = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields).filter(([, v]) => v.trim() !== ''));
 
-/** Reads a query: multipart (image + fields) for every endpoint; JSON ({ itemId } or { vector }) where allowed. */
-export async function readQuery(request: Request, options: { allowJson: boolean }): Promise<Query> {
+async function readImage(request: Request) {
+  const form = await readImageForm(request, env().LOUPE_MAX_IMAGE_MB * 1024 * 1024 + 64 * 1024);
+  if (!form.image) throw badRequest('no image: send the image file in the multipart field "image"', 'MISSING_IMAGE');
+  if (form.image.byteLength === 0) throw badRequest('the image file is empty', 'MISSING_IMAGE');
+  // The public pixel budget, checked from the header before anything is decoded (413 IMAGE_TOO_LARGE).
+  await probeImage(form.image, env().LOUPE_QUERY_MAX_PIXELS);
+  return { image: form.image, fields: present(form.fields) };
+}
+
+/** A search: multipart (image + fields), or JSON with an itemId, a vector or just a cursor. */
+export async function readSearch(request: Request): Promise<Query> {
   const type = request.headers.get('content-type') ?? '';
-  const maxImage = env().LOUPE_MAX_IMAGE_MB * 1024 * 1024;
   if (type.startsWith('multipart/form-data')) {
-    const form = await readImageForm(request, maxImage + 64 * 1024);
-    if (!form.image) throw badRequest('no image: send the image file in the multipart field "image"', 'MISSING_IMAGE');
-    if (form.image.byteLength === 0) throw badRequest('the image file is empty', 'MISSING_IMAGE');
-    const params = searchOptionsSchema.parse(form.fields);
-    return { kind: 'image', image: form.image, region: params.box, params, fields: form.fields };
+    const { image, fields } = await readImage(request);
+    const params = SearchOptions.parse(fields);
+    if (params.cursor) return { kind: 'cursor', cursor: params.cursor, params };
+    return { kind: 'image', image: { source: image, region: params.box }, params };
   }
-  if (options.allowJson && type.startsWith('application/json')) {
+  if (type.startsWith('application/json')) {
     let body: unknown;
     try {
       body = JSON.parse(Buffer.from(await readBody(request, 1024 * 1024)).toString('utf8'));
     } catch {
       throw badRequest('the body is not valid JSON');
     }
-    const q = jsonQuery.parse(body);
-    const params = searchOptionsSchema.parse(body);
-    if (q.itemId !== undefined) return { kind: 'item', itemId: q.itemId, params };
-    if (q.vector !== undefined) return { kind: 'vector', vector: Float32Array.from(q.vector), ...(q.model ? { model: q.model } : {}), params };
-    throw badRequest('send { "itemId": … } (more like this) or { "vector": [2048 numbers] } (in-browser mode)');
+    const { itemId, vector, model, ...params } = SearchJson.parse(body);
+    if (params.cursor) return { kind: 'cursor', cursor: params.cursor, params };
+    if (itemId !== undefined) return { kind: 'item', itemId, params };
+    if (vector !== undefined) return { kind: 'vector', vector: Float32Array.from(vector), ...(model ? { model } : {}), params };
+    throw badRequest('send { "itemId": … } (more like this), { "vector": [2048 numbers] } (in-browser mode) or { "cursor": … } (the next page)');
   }
-  throw unsupportedMediaType(options.allowJson ? 'send multipart/form-data with an "image", or JSON with an itemId or a vector' : 'send multipart/form-data with the image in the field "image"');
+  throw unsupportedMediaType('send multipart/form-data with an "image", or JSON with an itemId, a vector or a cursor');
+}
+
+/** detect's inputs: the image (optionally a `box` of it), `minScore` and `masks` (a form field or `?masks=true`). */
+export async function readDetectQuery(request: Request): Promise<{ image: ImageInput; minScore?: number; masks?: boolean }> {
+  const { image, fields } = await readImage(request);
+  const options = DetectOptions.parse({ ...present(Object.fromEntries(new URL(request.url).searchParams)), ...fields });
+  return { image: { source: image, region: options.box }, minScore: options.minScore, masks: options.masks };
+}
+
+/** One image and its options (classify, localize, embed). */
+export async function readImageQuery(request: Request): Promise<{ image: ImageInput; options: ReturnType<typeof ImageOptions.parse> }> {
+  const { image, fields } = await readImage(request);
+  const options = ImageOptions.parse(fields);
+  return { image: { source: image, region: options.box }, options };
 }

@@ -1,46 +1,41 @@
-// Reindexing in the server process: one at a time, its progress kept for the admin dashboard. Started by an admin
-// (POST /api/v1/reindex) or at boot when items lack a vector of the configured model (e.g. after LOUPE_POOLING or
-// the default pooling changed), so an upgraded server becomes fully searchable again without a manual step.
+// Reindexing is a persisted job (kind "reindex"), run by whichever worker claims it. Started by an admin
+// (POST /api/v1/reindex) or at boot when items lack a vector of the configured model (e.g. after LOUPE_POOLING or the
+// default pooling changed), so an upgraded server becomes fully searchable again without a manual step.
+import type { JobView } from '@loupe/core';
 import { getLoupe } from './loupe';
 import { logger } from './log';
+import { wakeWorker } from './worker';
 
-export interface ReindexState {
-  startedAt: string;
-  done: number;
-  total: number;
-  finishedAt?: string;
-  error?: string;
-  reindexed?: number;
-  failed?: number;
+/** The admin's view of a reindex job (the shape the dashboard polls). */
+export function reindexJson(job: JobView) {
+  const p = job.progress;
+  const r = job.result;
+  return {
+    job: job.id,
+    status: job.status,
+    startedAt: (job.startedAt ?? job.createdAt).toISOString(),
+    done: typeof p.done === 'number' ? p.done : 0,
+    total: typeof p.total === 'number' ? p.total : 0,
+    ...(job.finishedAt ? { finishedAt: job.finishedAt.toISOString() } : {}),
+    ...(job.error ? { error: job.error } : {}),
+    ...(r ? { reindexed: r.reindexed, failed: r.failed } : {}),
+  };
 }
 
-const g = globalThis as unknown as { loupeReindex?: ReindexState };
-
-export function reindexState(): ReindexState | null {
-  return g.loupeReindex ?? null;
+/** The latest reindex job, or null. */
+export async function reindexState(): Promise<ReturnType<typeof reindexJson> | null> {
+  const [job] = await (await getLoupe()).jobs.list({ kind: 'reindex', limit: 1 });
+  return job ? reindexJson(job) : null;
 }
 
-/** Starts a reindex unless one is running (then returns that one's state). */
-export async function startReindex(options: { catalog?: string; all?: boolean } = {}): Promise<ReindexState> {
-  if (g.loupeReindex && !g.loupeReindex.finishedAt) return g.loupeReindex;
-  const state: ReindexState = { startedAt: new Date().toISOString(), done: 0, total: 0 };
-  g.loupeReindex = state;
-  const loupe = await getLoupe();
-  void loupe
-    .reindex({ ...options, onProgress: (done, total) => Object.assign(state, { done, total }) })
-    .then((r) => {
-      Object.assign(state, { reindexed: r.reindexed, failed: r.failed.length });
-      logger().info({ reindexed: r.reindexed, failed: r.failed.length }, 'reindex finished');
-    })
-    .catch((error) => {
-      state.error = (error as Error).message;
-      logger().error({ err: error }, 'reindex failed');
-    })
-    .finally(() => (state.finishedAt = new Date().toISOString()));
-  return state;
+/** Queues a reindex unless one is queued or running (then returns that one). */
+export async function startReindex(options: { catalog?: string; all?: boolean } = {}): Promise<ReturnType<typeof reindexJson>> {
+  const job = await (await getLoupe()).jobs.enqueueReindex(options);
+  wakeWorker();
+  return reindexJson(job);
 }
 
-/** At boot: reindexes in the background when some items have no vector of the model this server searches. */
+/** At boot: queues a reindex when some items have no vector of the model this server searches. */
 export async function reindexIfNeeded(): Promise<void> {
   const loupe = await getLoupe();
   const stats = await loupe.stats();

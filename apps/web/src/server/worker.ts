@@ -1,45 +1,30 @@
-// The ingest worker inside the server process: it takes queued jobs (and jobs whose worker died: their heartbeat
-// went stale) one at a time, so uploads of thousands of images never hold a request open, and a restarted server
-// resumes what was running.
+// The job worker inside the server process (unless LOUPE_WORKERS=0, when `loupe worker` processes run the jobs): it
+// claims queued jobs of every kind — ingest, reindex, head training — one at a time, and jobs whose worker died
+// (their heartbeat went stale), so uploads never hold a request open and a restarted server resumes what was running.
+import { startJobWorker, type JobWorker } from '@loupe/core';
+import { env } from './env';
 import { getLoupe } from './loupe';
 import { logger } from './log';
 
-const g = globalThis as unknown as { loupeWorker?: { stop: () => Promise<void>; wake: () => void } };
-const IDLE_POLL_MS = 2000;
+const g = globalThis as unknown as { loupeWorker?: Promise<JobWorker | null> };
 
 export function startWorker(): void {
-  if (g.loupeWorker) return;
-  const controller = new AbortController();
-  let wake: (() => void) | undefined;
-  const loop = (async () => {
-    const loupe = await getLoupe();
-    while (!controller.signal.aborted) {
-      try {
-        const summary = await loupe.runNextJob({ staleAfterMs: 30_000, signal: controller.signal });
-        if (summary) {
-          logger().info({ job: summary.job, added: summary.added, duplicates: summary.duplicates, failed: summary.failed.length, ms: summary.tookMs }, 'ingest job finished');
-          continue;
-        }
-      } catch (error) {
-        logger().error({ err: error }, 'ingest job stopped with an error; it stays resumable');
-      }
-      await new Promise<void>((r) => {
-        wake = r;
-        setTimeout(r, IDLE_POLL_MS);
-      });
+  g.loupeWorker ??= (async () => {
+    if (env().LOUPE_WORKERS === 0) {
+      logger().info('LOUPE_WORKERS=0: this server runs no jobs (run `loupe worker` processes)');
+      return null;
     }
+    const loupe = await getLoupe();
+    const runner = loupe.jobs.runner();
+    logger().info({ worker: runner.workerId }, 'job worker started');
+    return startJobWorker(runner, {
+      onOutcome: (o) => logger().info({ job: o.job.id, kind: o.job.kind, outcome: o.outcome, error: o.error, ms: o.tookMs }, 'job ended'),
+      onError: (error) => logger().error({ err: error }, 'the job worker could not claim a job; retrying'),
+    });
   })();
-  g.loupeWorker = {
-    wake: () => wake?.(),
-    stop: async () => {
-      controller.abort();
-      wake?.();
-      await loop;
-    },
-  };
 }
 
 /** Nudges the worker after a job was queued, so it starts at once. */
 export function wakeWorker(): void {
-  g.loupeWorker?.wake();
+  void g.loupeWorker?.then((w) => w?.wake());
 }

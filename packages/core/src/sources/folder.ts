@@ -1,7 +1,8 @@
 // A folder, walked recursively in sorted order; files with image extensions are entries.
-import { readdir, readFile, realpath } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { isImageName, type IngestSource, type SourceItem } from './types.ts';
+import { readCapped } from './confined.ts';
+import { DEFAULT_SOURCE_LIMITS, isImageName, type IngestSource, type SourceItem, type SourceLimits } from './types.ts';
 
 async function walk(root: string, dir: string, out: string[]): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -15,8 +16,9 @@ async function walk(root: string, dir: string, out: string[]): Promise<void> {
   }
 }
 
-export async function folderSource(path: string): Promise<IngestSource> {
+export async function folderSource(path: string, limits: Partial<SourceLimits> = {}): Promise<IngestSource> {
   const root = await realpath(path);
+  const maxBytes = limits.maxEntryBytes ?? DEFAULT_SOURCE_LIMITS.maxEntryBytes;
   let listing: string[] | undefined;
   const list = async () => {
     if (!listing) {
@@ -32,7 +34,7 @@ export async function folderSource(path: string): Promise<IngestSource> {
     async *entries(skip): AsyncGenerator<SourceItem> {
       for (const key of await list()) {
         if (skip(key)) continue;
-        yield { ok: true, key, read: async () => new Uint8Array(await readFile(join(root, key))) };
+        yield { ok: true, key, read: () => readCapped(join(root, key), maxBytes) };
       }
     },
   };

@@ -1,5 +1,6 @@
 // Opens the right source for a path: a folder, a zip file (by its bytes), or a manifest (.jsonl, .ndjson, .csv).
 import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { InvalidSourceError } from '../errors.ts';
 import { folderSource } from './folder.ts';
 import { manifestSource } from './manifest.ts';
@@ -16,31 +17,48 @@ async function startsWithZipMagic(path: string): Promise<boolean> {
   }
 }
 
-export async function openSource(path: string, limits: Partial<SourceLimits> = {}): Promise<IngestSource> {
+/**
+ * Opens a folder, a zip or a manifest. A manifest's rows may name files below its own folder, and below
+ * `allowRoots` when the caller (the CLI's `--allow-root`) says so; uploads never widen it. Messages name the
+ * source by its base name only: they reach HTTP clients, who must not learn server paths.
+ */
+export async function openSource(path: string, limits: Partial<SourceLimits> = {}, allowRoots: readonly string[] = []): Promise<IngestSource> {
+  const name = basename(path);
   let info;
   try {
     info = await stat(path);
   } catch {
-    throw new InvalidSourceError(`${path}: no such file or folder`);
+    throw new InvalidSourceError(`${name}: no such file or folder`);
   }
-  if (info.isDirectory()) return folderSource(path);
-  if (!info.isFile()) throw new InvalidSourceError(`${path} is neither a file nor a folder`);
+  if (info.isDirectory()) return folderSource(path, limits);
+  if (!info.isFile()) throw new InvalidSourceError(`${name} is neither a file nor a folder`);
   if (await startsWithZipMagic(path)) return zipSource(path, limits);
-  if (/\.(jsonl|ndjson|csv)$/i.test(path)) return manifestSource(path);
-  throw new InvalidSourceError(`${path}: expected a folder, a zip file, or a manifest (.jsonl, .ndjson, .csv)`);
+  if (/\.(jsonl|ndjson|csv)$/i.test(path)) return manifestSource(path, { limits, allowRoots });
+  throw new InvalidSourceError(`${name}: expected a folder, a zip file, or a manifest (.jsonl, .ndjson, .csv)`);
+}
+
+function parseIdentity(identity: string): { kind: 'folder' | 'zip' | 'manifest'; path: string } | undefined {
+  const match = /^(folder|zip|manifest):(.+?)(?::\d+:\d+)?$/.exec(identity);
+  return match ? { kind: match[1] as 'folder' | 'zip' | 'manifest', path: match[2]! } : undefined;
+}
+
+/** The file or folder a job's source identity names. */
+export function sourcePathOf(identity: string): string | undefined {
+  return parseIdentity(identity)?.path;
 }
 
 /** Reopens the source a job was created for, from the identity stored with the job. */
 export async function reopenSource(identity: string, limits: Partial<SourceLimits> = {}): Promise<IngestSource> {
-  const match = /^(folder|zip|manifest):(.+?)(?::\d+:\d+)?$/.exec(identity);
-  if (!match) throw new InvalidSourceError(`unknown source identity ${identity}`);
-  const [, kind, path] = match as unknown as [string, 'folder' | 'zip' | 'manifest', string];
-  const source = kind === 'folder' ? await folderSource(path) : kind === 'zip' ? await zipSource(path, limits) : await manifestSource(path);
-  if (source.identity !== identity) throw new InvalidSourceError(`the source of this job changed since it was queued: ${path}`);
+  const parsed = parseIdentity(identity);
+  if (!parsed) throw new InvalidSourceError('unknown source identity');
+  const { kind, path } = parsed;
+  // A queued manifest reads below its own folder only: a wider --allow-root is for a CLI run, not for the queue.
+  const source = kind === 'folder' ? await folderSource(path, limits) : kind === 'zip' ? await zipSource(path, limits) : await manifestSource(path, { limits });
+  if (source.identity !== identity) throw new InvalidSourceError(`the source of this job changed since it was queued: ${basename(path)}`);
   return source;
 }
 
 export { folderSource } from './folder.ts';
 export { manifestSource } from './manifest.ts';
 export { zipSource, unsafeEntryReason } from './zip.ts';
-export { DEFAULT_SOURCE_LIMITS, IMAGE_EXTENSIONS, type IngestSource, type SourceEntry, type SourceItem, type SourceLimits } from './types.ts';
+export { DEFAULT_SOURCE_LIMITS, ENTRY_LIMITS, entryFieldProblem, IMAGE_EXTENSIONS, type IngestSource, type SourceEntry, type SourceItem, type SourceLimits } from './types.ts';

@@ -56,3 +56,30 @@ export function isImageName(name: string): boolean {
   const dot = base.lastIndexOf('.');
   return dot > 0 && IMAGE_EXTENSIONS.has(base.slice(dot).toLowerCase());
 }
+
+/**
+ * Documented limits on what one source entry may carry (a manifest row, a zip entry's name). An entry over a limit
+ * fails on its own with the reason; the job goes on.
+ */
+export const ENTRY_LIMITS = {
+  /** An entry's key (its path within the source), also stored as the item's source name. */
+  maxKeyChars: 1024,
+  maxTitleChars: 1000,
+  maxExternalIdChars: 1000,
+  /** The metadata object as JSON (UTF-8 bytes). */
+  maxMetadataBytes: 64 * 1024,
+} as const;
+
+/** Why an entry's fields go over ENTRY_LIMITS, or undefined. */
+export function entryFieldProblem(entry: { key: string; title?: string; externalId?: string; metadata?: unknown }): string | undefined {
+  const l = ENTRY_LIMITS;
+  if (entry.key.length > l.maxKeyChars) return `the path has ${entry.key.length} characters; the limit is ${l.maxKeyChars}`;
+  if (entry.title !== undefined && entry.title.length > l.maxTitleChars) return `the title has ${entry.title.length} characters; the limit is ${l.maxTitleChars}`;
+  if (entry.externalId !== undefined && entry.externalId.length > l.maxExternalIdChars)
+    return `the external id has ${entry.externalId.length} characters; the limit is ${l.maxExternalIdChars}`;
+  if (entry.metadata !== undefined) {
+    const bytes = Buffer.byteLength(JSON.stringify(entry.metadata) ?? '');
+    if (bytes > l.maxMetadataBytes) return `the metadata is ${bytes} bytes as JSON; the limit is ${l.maxMetadataBytes}`;
+  }
+  return undefined;
+}

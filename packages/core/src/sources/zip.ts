@@ -2,7 +2,7 @@
 // ".." are refused (zip-slip), as are entries over the size or compression-ratio limits (zip bombs); sizes are
 // checked against the central directory before reading and again while inflating (yauzl validates entry sizes).
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { InvalidSourceError, SourceLimitError } from '../errors.ts';
 import { DEFAULT_SOURCE_LIMITS, isImageName, type IngestSource, type SourceItem, type SourceLimits } from './types.ts';
@@ -11,7 +11,7 @@ function openZip(path: string): Promise<ZipFile> {
   return new Promise((ok, fail) =>
     // decodeStrings off: yauzl would fail the whole archive on one unsafe name; we decode and judge each entry.
     yauzl.open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true, decodeStrings: false }, (error, zip) =>
-      error ? fail(new InvalidSourceError(`${path} is not a readable zip file: ${error.message}`, { cause: error })) : ok(zip!),
+      error ? fail(new InvalidSourceError(`${basename(path)} is not a readable zip file: ${error.message}`, { cause: error })) : ok(zip!),
     ),
   );
 }
@@ -49,7 +49,7 @@ export async function zipSource(path: string, limits: Partial<SourceLimits> = {}
   const header = await openZip(full);
   const entryCount = header.entryCount;
   header.close();
-  if (entryCount > l.maxEntries) throw new SourceLimitError(`${path} has ${entryCount} entries; the limit is ${l.maxEntries}`);
+  if (entryCount > l.maxEntries) throw new SourceLimitError(`${basename(path)} has ${entryCount} entries; the limit is ${l.maxEntries}`);
   return {
     kind: 'zip',
     identity: `zip:${full}:${info.size}:${Math.round(info.mtimeMs)}`,
@@ -71,7 +71,7 @@ export async function zipSource(path: string, limits: Partial<SourceLimits> = {}
         for (;;) {
           if (queue.length === 0) await new Promise<void>((r) => (wake = r));
           const next = queue.shift()!;
-          if (next.error) throw new InvalidSourceError(`${path}: damaged zip: ${next.error.message}`, { cause: next.error });
+          if (next.error) throw new InvalidSourceError(`${basename(path)}: damaged zip: ${next.error.message}`, { cause: next.error });
           if (next.end) return;
           const entry = next.entry!;
           const key = yauzl.getFileNameLowLevel(
@@ -93,7 +93,7 @@ export async function zipSource(path: string, limits: Partial<SourceLimits> = {}
               yield { ok: false, key, reason: `compression ratio ${ratio.toFixed(0)}:1 exceeds ${l.maxCompressionRatio}:1 (zip bomb?)` };
             else {
               total += size;
-              if (total > l.maxTotalBytes) throw new SourceLimitError(`${path} inflates past ${l.maxTotalBytes} bytes in total`);
+              if (total > l.maxTotalBytes) throw new SourceLimitError(`${basename(path)} inflates past ${l.maxTotalBytes} bytes in total`);
               let bytes: Uint8Array | undefined;
               let failure: string | undefined;
               try {

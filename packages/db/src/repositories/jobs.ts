@@ -1,12 +1,19 @@
 import type { Prisma } from '../../generated/sqlite/client.ts';
 import type { StoreContext } from '../context.ts';
-import { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from '../context.ts';
-import { InvalidInputError, JobStateError, NotFoundError } from '../errors.ts';
-import type { FileStatus, Job, JobRepository } from '../types.ts';
+import { isForeignKeyViolation, isUniqueViolation } from '../context.ts';
+import { InvalidInputError, JobStateError, LeaseLostError, NotFoundError } from '../errors.ts';
+import type { FileStatus, Job, JobKind, JobRepository } from '../types.ts';
 import * as v from '../validate.ts';
 import { toJob, toJobFile } from './shared.ts';
 
+export const JOB_KINDS: readonly JobKind[] = ['ingest', 'reindex', 'train-head'];
 const UNFINISHED = ['queued', 'running'];
+const DEFAULT_MAX_ATTEMPTS = 5;
+
+function kindOf(value: unknown): JobKind {
+  if (!JOB_KINDS.includes(value as JobKind)) throw new InvalidInputError(`kind must be one of ${JOB_KINDS.join(', ')}`);
+  return value as JobKind;
+}
 const FILE_STATUSES: readonly FileStatus[] = ['ok', 'duplicate', 'failed'];
 const COUNTER: Record<FileStatus, 'filesAdded' | 'filesDuplicate' | 'filesFailed'> = {
   ok: 'filesAdded',
@@ -36,13 +43,16 @@ export function jobRepository(ctx: StoreContext): JobRepository {
 
   return {
     async create(input) {
-      const catalogId = v.id('catalogId', input.catalogId);
+      const kind = kindOf(input.kind ?? 'ingest');
+      const catalogId = input.catalogId === null ? null : v.id('catalogId', input.catalogId);
+      if (catalogId === null && kind !== 'reindex') throw new InvalidInputError(`a ${kind} job needs a catalog`);
       const source = v.text('source', input.source, { max: 4096 });
+      const params = v.jsonObject('params', input.params ?? {}) as Prisma.InputJsonObject;
       return ctx.run(async () => {
         try {
-          return toJob(await db.ingestJob.create({ data: { catalogId, source } }));
+          return toJob(await db.ingestJob.create({ data: { kind, catalogId, source, params } }));
         } catch (error) {
-          if (isForeignKeyViolation(error)) throw new NotFoundError('catalog', catalogId);
+          if (isForeignKeyViolation(error)) throw new NotFoundError('catalog', catalogId ?? 0);
           throw error;
         }
       });
@@ -59,7 +69,10 @@ export function jobRepository(ctx: StoreContext): JobRepository {
       const take = v.limit(options.limit, 100, 10_000);
       return ctx.run(async () => {
         const rows = await db.ingestJob.findMany({
-          where: options.catalogId === undefined ? {} : { catalogId: options.catalogId },
+          where: {
+            ...(options.catalogId === undefined ? {} : { catalogId: options.catalogId }),
+            ...(options.kind === undefined ? {} : { kind: kindOf(options.kind) }),
+          },
           orderBy: { id: 'desc' },
           take,
         });
@@ -88,12 +101,16 @@ export function jobRepository(ctx: StoreContext): JobRepository {
 
     async claim(options) {
       const staleAfterMs = v.int('staleAfterMs', options.staleAfterMs, 0);
+      const workerId = options.workerId === undefined ? null : v.text('workerId', options.workerId, { max: 200 });
+      const kinds = options.kinds?.map(kindOf);
+      const maxAttempts = v.int('maxAttempts', options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, 1);
       return ctx.run(async () => {
         for (let attempt = 0; attempt < 10; attempt++) {
           const now = new Date();
           const staleBefore = new Date(now.getTime() - staleAfterMs);
           const candidate = await db.ingestJob.findFirst({
             where: {
+              ...(kinds ? { kind: { in: kinds } } : {}),
               OR: [
                 { status: 'queued' },
                 { status: 'running', heartbeatAt: { lt: staleBefore } },
@@ -104,9 +121,23 @@ export function jobRepository(ctx: StoreContext): JobRepository {
           });
           if (!candidate) return null;
           // Compare-and-set on the state we read: of two racing workers, exactly one matches.
+          const same = { id: candidate.id, status: candidate.status, heartbeatAt: candidate.heartbeatAt, attempts: candidate.attempts };
+          if (candidate.status === 'running' && candidate.attempts >= maxAttempts) {
+            // Its workers died maxAttempts times while running it: stop offering it (a poison job).
+            await db.ingestJob.updateMany({
+              where: same,
+              data: {
+                status: 'failed',
+                workerId: null,
+                finishedAt: now,
+                error: `its worker stopped without finishing it ${candidate.attempts} times (crash, kill or out of memory); not retried again`,
+              },
+            });
+            continue;
+          }
           const { count } = await db.ingestJob.updateMany({
-            where: { id: candidate.id, status: candidate.status, heartbeatAt: candidate.heartbeatAt },
-            data: { status: 'running', heartbeatAt: now, startedAt: candidate.startedAt ?? now },
+            where: same,
+            data: { status: 'running', heartbeatAt: now, startedAt: candidate.startedAt ?? now, workerId, attempts: { increment: 1 } },
           });
           if (count === 1) return mustGet(candidate.id);
         }
@@ -115,15 +146,43 @@ export function jobRepository(ctx: StoreContext): JobRepository {
     },
 
     async progress(id, update = {}) {
-      const data: Prisma.IngestJobUpdateInput = { heartbeatAt: new Date() };
+      const data: Prisma.IngestJobUpdateManyMutationInput = { heartbeatAt: new Date() };
       if (update.filesSeen !== undefined) data.filesSeen = v.int('filesSeen', update.filesSeen);
+      if (update.report !== undefined) data.progress = v.jsonObject('report', update.report) as Prisma.InputJsonObject;
+      const workerId = update.workerId;
       return ctx.run(async () => {
-        try {
-          return toJob(await db.ingestJob.update({ where: { id }, data }));
-        } catch (error) {
-          if (isRecordNotFound(error)) throw new NotFoundError('job', id);
-          throw error;
+        const { count } = await db.ingestJob.updateMany({ where: { id, ...(workerId === undefined ? {} : { workerId, status: 'running' }) }, data });
+        if (count === 0) {
+          if (workerId !== undefined && (await db.ingestJob.count({ where: { id } })) > 0) throw new LeaseLostError(id, workerId);
+          throw new NotFoundError('job', id);
         }
+        return mustGet(id);
+      });
+    },
+
+    async release(id, workerId) {
+      return ctx.run(async () => {
+        const { count } = await db.ingestJob.updateMany({
+          where: { id, workerId, status: 'running' },
+          data: { status: 'queued', workerId: null, heartbeatAt: null },
+        });
+        if (count === 0) throw new LeaseLostError(id, workerId);
+        return mustGet(id);
+      });
+    },
+
+    async requestCancel(id) {
+      return ctx.run(async () => {
+        const now = new Date();
+        const queued = await db.ingestJob.updateMany({
+          where: { id, status: 'queued' },
+          data: { status: 'cancelled', cancelRequested: true, finishedAt: now, error: 'cancelled before it started' },
+        });
+        if (queued.count === 0) {
+          const running = await db.ingestJob.updateMany({ where: { id, status: 'running' }, data: { cancelRequested: true } });
+          if (running.count === 0) return stateError(id, 'cancel');
+        }
+        return mustGet(id);
       });
     },
 
@@ -205,13 +264,18 @@ export function jobRepository(ctx: StoreContext): JobRepository {
         throw new InvalidInputError('status must be done, failed or cancelled');
       }
       const error = v.optionalText('error', outcome.error, 10_000);
+      const result = outcome.result === undefined || outcome.result === null ? undefined : (v.jsonObject('result', outcome.result) as Prisma.InputJsonObject);
+      const { workerId } = outcome;
       return ctx.run(async () => {
         const now = new Date();
         const { count } = await db.ingestJob.updateMany({
-          where: { id, status: { in: UNFINISHED } },
-          data: { status: outcome.status, error, finishedAt: now, heartbeatAt: now },
+          where: { id, status: { in: UNFINISHED }, ...(workerId === undefined ? {} : { workerId }) },
+          data: { status: outcome.status, error, finishedAt: now, heartbeatAt: now, workerId: null, ...(result ? { result } : {}) },
         });
-        if (count === 0) return stateError(id, 'finish');
+        if (count === 0) {
+          if (workerId !== undefined && (await db.ingestJob.count({ where: { id } })) > 0) throw new LeaseLostError(id, workerId);
+          return stateError(id, 'finish');
+        }
         return mustGet(id);
       });
     },
@@ -223,6 +287,7 @@ export function jobRepository(ctx: StoreContext): JobRepository {
             status: { in: UNFINISHED },
             ...(options.catalogId === undefined ? {} : { catalogId: options.catalogId }),
             ...(options.source === undefined ? {} : { source: options.source }),
+            ...(options.kind === undefined ? {} : { kind: kindOf(options.kind) }),
           },
           orderBy: { id: 'asc' },
         });

@@ -1,8 +1,9 @@
 'use client';
 // Admin pages show their content to a signed-in admin (session cookie) and a sign-in form to everyone else.
 import { createContext, useCallback, useContext, useEffect, useId, useState, type ReactNode } from 'react';
-import { api } from '../../lib/api';
+import { api, loupe } from '../../lib/api';
 import { ErrorNotice } from '../ErrorNotice';
+import './admin.css';
 
 interface Session {
   admin: boolean;
@@ -29,7 +30,7 @@ export function AdminGate({ children }: { children: ReactNode }) {
   }, [refresh]);
 
   const signOut = useCallback(async () => {
-    await api('/api/v1/auth/logout', { method: 'POST' }).catch(() => undefined);
+    await loupe.logout().catch(() => undefined);
     await refresh();
   }, [refresh]);
 
@@ -54,7 +55,7 @@ function SignIn({ enabled, onSignedIn }: { enabled: boolean; onSignedIn: () => P
             setBusy(true);
             setError(null);
             try {
-              await api('/api/v1/auth/login', { method: 'POST', json: { password } });
+              await loupe.login(password);
               setPassword('');
               await onSignedIn();
             } catch (err) {

@@ -4,9 +4,11 @@
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import { api, ApiError, formatBytes, toApiError, type Catalog, type Item, type Job } from '../../lib/api';
+import { loupe, ApiError, formatBytes, toApiError, type Catalog, type Job } from '../../lib/api';
 import { ErrorNotice } from '../ErrorNotice';
+import { CatalogItems } from './CatalogItems';
 import { JobProgress } from './JobProgress';
+import './CatalogAdmin.css';
 
 export function CatalogAdmin({ slug }: { slug: string }) {
   const router = useRouter();
@@ -30,12 +32,9 @@ export function CatalogAdmin({ slug }: { slug: string }) {
 
   const refresh = useCallback(async () => {
     try {
-      const [c, j] = await Promise.all([
-        api<Catalog>(`/api/v1/catalogs/${encodeURIComponent(slug)}`, { cache: 'no-store' }),
-        api<{ jobs: Job[] }>(`/api/v1/jobs?catalog=${encodeURIComponent(slug)}&limit=5`, { cache: 'no-store' }),
-      ]);
+      const [c, j] = await Promise.all([loupe.catalogs.get(slug), loupe.jobs.list({ catalog: slug, limit: 5 })]);
       setCatalog(c);
-      setRecent(j.jobs);
+      setRecent(j);
     } catch (e) {
       setError(e);
     }
@@ -110,7 +109,7 @@ export function CatalogAdmin({ slug }: { slug: string }) {
         ) : null}
       </section>
 
-      <Items slug={slug} version={itemsVersion} onChange={refresh} />
+      <CatalogItems slug={slug} version={itemsVersion} onChange={refresh} />
     </div>
   );
 }
@@ -238,96 +237,5 @@ function Upload({ slug, onQueued }: { slug: string; onQueued: (job: Job) => void
         Upload and index
       </button>
     </form>
-  );
-}
-
-function Items({ slug, version, onChange }: { slug: string; version: number; onChange: () => Promise<void> }) {
-  const [items, setItems] = useState<Item[]>([]);
-  const [cursor, setCursor] = useState<number | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [confirm, setConfirm] = useState<number | null>(null);
-
-  const load = useCallback(
-    async (after: number | null) => {
-      setLoading(true);
-      try {
-        const page = await api<{ items: Item[]; nextCursor: number | null }>(
-          `/api/v1/catalogs/${encodeURIComponent(slug)}/items?limit=24${after ? `&cursor=${after}` : ''}`,
-          { cache: 'no-store' },
-        );
-        setItems((old) => (after ? [...old, ...page.items] : page.items));
-        setCursor(page.nextCursor);
-        setError(null);
-      } catch (e) {
-        setError(e);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [slug],
-  );
-  useEffect(() => {
-    void load(null);
-  }, [load, version]);
-
-  return (
-    <section className="panel" aria-labelledby="items-heading">
-      <h2 id="items-heading">Items</h2>
-      <ErrorNotice error={error} onDismiss={() => setError(null)} />
-      {items.length === 0 && !loading ? <p className="empty">No items in this catalog yet.</p> : null}
-      <ul className="admin-items" data-testid="admin-items">
-        {items.map((item) => (
-          <li key={item.id} data-testid="admin-item">
-            <Link href={`/items/${item.id}`} className="thumb" aria-label={item.title}>
-              <img src={item.thumbnailUrl} alt="" loading="lazy" />
-            </Link>
-            <div className="result-body">
-              <span className="result-title">{item.title}</span>
-              <span className="muted small">{item.predictions[0]?.label ?? '—'}</span>
-              {confirm === item.id ? (
-                <span className="row">
-                  <button
-                    type="button"
-                    className="button small danger"
-                    onClick={async () => {
-                      try {
-                        await api(`/api/v1/items/${item.id}`, { method: 'DELETE' });
-                        setItems((old) => old.filter((i) => i.id !== item.id));
-                        setConfirm(null);
-                        void onChange();
-                      } catch (e) {
-                        setError(e);
-                      }
-                    }}
-                  >
-                    Really delete?
-                  </button>
-                  <button type="button" className="button small ghost" onClick={() => setConfirm(null)}>
-                    Keep
-                  </button>
-                </span>
-              ) : (
-                <button
-                  type="button"
-                  className="button small danger-outline"
-                  onClick={() => setConfirm(item.id)}
-                  aria-label={`Delete ${item.title}`}
-                >
-                  Delete
-                </button>
-              )}
-            </div>
-          </li>
-        ))}
-      </ul>
-      {cursor ? (
-        <div className="more">
-          <button type="button" className="button" disabled={loading} onClick={() => void load(cursor)}>
-            {loading ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
-      ) : null}
-    </section>
   );
 }

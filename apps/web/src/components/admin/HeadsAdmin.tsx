@@ -3,50 +3,16 @@
 // the metrics next to the kNN baseline and the confusion matrix, activate any version, and set labels of items.
 import Link from 'next/link';
 import { useCallback, useEffect, useId, useState } from 'react';
-import { api, formatPercent } from '../../lib/api';
+import {
+  formatPercent,
+  loupe,
+  type Head,
+  type HeadDetail,
+  type HeadTraining as Training,
+  type MetadataField as Field,
+} from '../../lib/api';
 import { ErrorNotice } from '../ErrorNotice';
 
-interface ClassMetrics {
-  count: number;
-  accuracy: number;
-  macroF1: number;
-  perClass: Array<{ label: string; precision: number; recall: number; f1: number; support: number }>;
-  confusion: number[][];
-}
-interface Head {
-  id: number;
-  version: number;
-  active: boolean;
-  field: string;
-  classes: string[];
-  validationAccuracy: number | null;
-  knnAccuracy: number | null;
-  examples: number | null;
-  createdAt: string;
-  confusionUrl: string;
-  usable?: boolean;
-}
-interface HeadDetail extends Head {
-  metrics: { validation: ClassMetrics; knn: (ClassMetrics & { k: number }) | null; epochs: number; bestEpoch: number; trainExamples: number; validationExamples: number };
-}
-interface Training {
-  id: string;
-  status: 'running' | 'done' | 'failed' | 'cancelled';
-  phase: 'loading' | 'training' | 'labelling';
-  epoch: number | null;
-  maxEpochs: number | null;
-  loss: number | null;
-  validationAccuracy: number | null;
-  head: Head | null;
-  error: { code: string; message: string } | null;
-}
-interface Field {
-  field: string;
-  items: number;
-  values: number;
-}
-
-const base = (slug: string) => `/api/v1/catalogs/${encodeURIComponent(slug)}`;
 const pct = (n: number | null | undefined) => (n === null || n === undefined ? '—' : formatPercent(n));
 
 export function HeadsAdmin({ slug }: { slug: string }) {
@@ -62,14 +28,14 @@ export function HeadsAdmin({ slug }: { slug: string }) {
 
   const load = useCallback(async () => {
     try {
-      const list = await api<{ heads: Head[]; training: Training | null }>(`${base(slug)}/heads`, { cache: 'no-store' });
+      const list = await loupe.heads.list(slug);
       setHeads(list.heads);
       if (list.training) setTraining(list.training);
-      const f = await api<{ fields: Field[] }>(`${base(slug)}/fields`, { cache: 'no-store' });
-      setFields(f.fields);
-      setField((current) => current || f.fields[0]?.field || '');
+      const f = await loupe.heads.fields(slug);
+      setFields(f);
+      setField((current) => current || f[0]?.field || '');
       const shown = list.heads.find((h) => h.active) ?? list.heads[0];
-      if (shown) setSelected(await api<HeadDetail>(`${base(slug)}/heads/${shown.version}`, { cache: 'no-store' }));
+      if (shown) setSelected(await loupe.heads.get(slug, shown.version));
     } catch (e) {
       setError(e);
     }
@@ -80,10 +46,10 @@ export function HeadsAdmin({ slug }: { slug: string }) {
 
   // Poll a running training.
   useEffect(() => {
-    if (!training || training.status !== 'running') return;
+    if (!training || (training.status !== 'running' && training.status !== 'queued')) return;
     const timer = setInterval(async () => {
       try {
-        const t = await api<Training>(`${base(slug)}/heads/jobs/${training.id}`, { cache: 'no-store' });
+        const t = await loupe.heads.training(slug, training.id);
         setTraining(t);
         if (t.status !== 'running') void load();
       } catch (e) {
@@ -96,20 +62,20 @@ export function HeadsAdmin({ slug }: { slug: string }) {
   async function train() {
     setError(null);
     try {
-      setTraining(await api<Training>(`${base(slug)}/heads`, { method: 'POST', json: { field, hidden } }));
+      setTraining(await loupe.heads.train(slug, { field, hidden }));
     } catch (e) {
       setError(e);
     }
   }
 
   async function cancel() {
-    if (training) await api<Training>(`${base(slug)}/heads/jobs/${training.id}`, { method: 'DELETE' }).catch(setError);
+    if (training) await loupe.heads.cancel(slug, training.id).catch(setError);
   }
 
   async function activate(version: number) {
     setError(null);
     try {
-      await api(`${base(slug)}/heads/${version}/activate`, { method: 'POST' });
+      await loupe.heads.activate(slug, version);
       await load();
     } catch (e) {
       setError(e);
@@ -118,21 +84,25 @@ export function HeadsAdmin({ slug }: { slug: string }) {
 
   async function show(version: number) {
     try {
-      setSelected(await api<HeadDetail>(`${base(slug)}/heads/${version}`, { cache: 'no-store' }));
+      setSelected(await loupe.heads.get(slug, version));
     } catch (e) {
       setError(e);
     }
   }
 
-  const running = training?.status === 'running';
+  const running = training?.status === 'running' || training?.status === 'queued';
   return (
     <div className="page admin">
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link href="/admin">Admin</Link> / <Link href={`/admin/catalogs/${encodeURIComponent(slug)}`}>{slug}</Link> / heads
+        <Link href="/admin">Admin</Link> / <Link href={`/admin/catalogs/${encodeURIComponent(slug)}`}>{slug}</Link> /
+        heads
       </nav>
       <div className="page-head">
         <h1>Classifier heads</h1>
-        <p className="muted">Teach Loupe this catalog’s own categories: a head trained on the stored features, with labels from an item field.</p>
+        <p className="muted">
+          Teach Loupe this catalog’s own categories: a head trained on the stored features, with labels from an item
+          field.
+        </p>
       </div>
       {error ? <ErrorNotice error={error} /> : null}
 
@@ -158,7 +128,15 @@ export function HeadsAdmin({ slug }: { slug: string }) {
             </select>
             <label>
               Hidden units{' '}
-              <input type="number" min={0} max={1024} step={32} value={hidden} onChange={(e) => setHidden(Number(e.target.value))} style={{ width: '6em' }} />
+              <input
+                type="number"
+                min={0}
+                max={1024}
+                step={32}
+                value={hidden}
+                onChange={(e) => setHidden(Number(e.target.value))}
+                style={{ width: '6em' }}
+              />
             </label>
             <button type="submit" className="button primary" disabled={running || !field} data-testid="head-train">
               Train
@@ -167,12 +145,30 @@ export function HeadsAdmin({ slug }: { slug: string }) {
         )}
         {training ? (
           <div className="upload-progress" data-testid="head-training">
-            <div className={`progress${running ? ' active' : ''}`} role="progressbar" aria-label="Training" aria-valuemin={0} aria-valuemax={training.maxEpochs ?? 1} aria-valuenow={training.epoch ?? 0}>
-              <div style={{ width: `${training.maxEpochs ? (100 * (training.epoch ?? 0)) / training.maxEpochs : running ? 5 : 100}%` }} />
+            <div
+              className={`progress${running ? ' active' : ''}`}
+              role="progressbar"
+              aria-label="Training"
+              aria-valuemin={0}
+              aria-valuemax={training.maxEpochs ?? 1}
+              aria-valuenow={training.epoch ?? 0}
+            >
+              <div
+                style={{
+                  width: `${training.maxEpochs ? (100 * (training.epoch ?? 0)) / training.maxEpochs : running ? 5 : 100}%`,
+                }}
+              />
             </div>
             <p className="hint" role="status">
-              <span className={`status-pill ${training.status === 'running' ? 'running' : training.status === 'done' ? 'done' : 'failed'}`}>{training.status}</span> {training.phase}
-              {training.epoch !== null ? ` · epoch ${training.epoch} · loss ${training.loss?.toFixed(4)} · validation accuracy ${pct(training.validationAccuracy)}` : ''}
+              <span
+                className={`status-pill ${training.status === 'running' ? 'running' : training.status === 'done' ? 'done' : 'failed'}`}
+              >
+                {training.status}
+              </span>{' '}
+              {training.phase}
+              {training.epoch !== null
+                ? ` · epoch ${training.epoch} · loss ${training.loss?.toFixed(4)} · validation accuracy ${pct(training.validationAccuracy)}`
+                : ''}
               {training.head ? ` · v${training.head.version} ready` : ''}
               {training.error ? ` · ${training.error.message}` : ''}
             </p>
@@ -196,15 +192,25 @@ export function HeadsAdmin({ slug }: { slug: string }) {
               </button>
               {h.active ? <span className="badge">active</span> : null}
               {h.usable === false ? (
-                <span className="badge warn" title="trained on vectors of another pooling: it serves nothing until you train a new head" data-testid={`head-stale-${h.version}`}>
+                <span
+                  className="badge warn"
+                  title="trained on vectors of another pooling: it serves nothing until you train a new head"
+                  data-testid={`head-stale-${h.version}`}
+                >
                   other vectors — retrain
                 </span>
               ) : null}
               <span className="muted small">
-                field “{h.field}”, {h.classes.length} classes, {h.examples ?? '—'} examples · accuracy {pct(h.validationAccuracy)} (kNN {pct(h.knnAccuracy)}) · {new Date(h.createdAt).toLocaleString()}
+                field “{h.field}”, {h.classes.length} classes, {h.examples ?? '—'} examples · accuracy{' '}
+                {pct(h.validationAccuracy)} (kNN {pct(h.knnAccuracy)}) · {new Date(h.createdAt).toLocaleString()}
               </span>
               {!h.active && h.usable !== false ? (
-                <button type="button" className="button small" onClick={() => void activate(h.version)} data-testid={`head-activate-${h.version}`}>
+                <button
+                  type="button"
+                  className="button small"
+                  onClick={() => void activate(h.version)}
+                  data-testid={`head-activate-${h.version}`}
+                >
                   Activate
                 </button>
               ) : null}
@@ -216,49 +222,80 @@ export function HeadsAdmin({ slug }: { slug: string }) {
       {selected ? (
         <section className="panel" aria-labelledby="metrics-heading" data-testid="head-metrics">
           <h2 id="metrics-heading">
-            v{selected.version} metrics <span className="muted small">(validation split: {selected.metrics.validationExamples} items, best epoch {selected.metrics.bestEpoch} of {selected.metrics.epochs})</span>
+            v{selected.version} metrics{' '}
+            <span className="muted small">
+              (validation split: {selected.metrics.validationExamples} items, best epoch {selected.metrics.bestEpoch} of{' '}
+              {selected.metrics.epochs})
+            </span>
           </h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">class</th>
-                <th scope="col">precision</th>
-                <th scope="col">recall</th>
-                <th scope="col">F1</th>
-                <th scope="col">kNN F1{selected.metrics.knn ? ` (k=${selected.metrics.knn.k})` : ''}</th>
-                <th scope="col">support</th>
-              </tr>
-            </thead>
-            <tbody>
-              {selected.metrics.validation.perClass.map((c, i) => (
-                <tr key={c.label}>
-                  <th scope="row">{c.label}</th>
-                  <td>{pct(c.precision)}</td>
-                  <td>{pct(c.recall)}</td>
-                  <td>{pct(c.f1)}</td>
-                  <td>{pct(selected.metrics.knn?.perClass[i]?.f1)}</td>
-                  <td>{c.support}</td>
+          <SmallSplitWarning items={selected.metrics.validationExamples} />
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">class</th>
+                  <th scope="col">precision</th>
+                  <th scope="col">recall</th>
+                  <th scope="col">F1</th>
+                  <th scope="col">kNN F1{selected.metrics.knn ? ` (k=${selected.metrics.knn.k})` : ''}</th>
+                  <th scope="col">support</th>
                 </tr>
-              ))}
-              <tr>
-                <th scope="row">accuracy</th>
-                <td colSpan={3}>{pct(selected.metrics.validation.accuracy)}</td>
-                <td>{pct(selected.metrics.knn?.accuracy)}</td>
-                <td>{selected.metrics.validation.count}</td>
-              </tr>
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {(selected.metrics.validation?.perClass ?? []).map((c, i) => (
+                  <tr key={c.label}>
+                    <th scope="row">{c.label}</th>
+                    <td>{pct(c.precision)}</td>
+                    <td>{pct(c.recall)}</td>
+                    <td>{pct(c.f1)}</td>
+                    <td>{pct(selected.metrics.knn?.perClass[i]?.f1)}</td>
+                    <td>{c.support}</td>
+                  </tr>
+                ))}
+                <tr>
+                  <th scope="row">accuracy</th>
+                  <td colSpan={3}>{pct(selected.metrics.validation?.accuracy)}</td>
+                  <td>{pct(selected.metrics.knn?.accuracy)}</td>
+                  <td>{selected.metrics.validation?.count ?? 0}</td>
+                </tr>
+              </tbody>
+            </table>
+          </div>
           <p>
             <label>
-              <input type="checkbox" checked={baseline} onChange={(e) => setBaseline(e.target.checked)} disabled={!selected.metrics.knn} /> show the kNN baseline’s confusion matrix
+              <input
+                type="checkbox"
+                checked={baseline}
+                onChange={(e) => setBaseline(e.target.checked)}
+                disabled={!selected.metrics.knn}
+              />{' '}
+              show the kNN baseline’s confusion matrix
             </label>
           </p>
-          <img src={`${selected.confusionUrl}?format=svg${baseline ? '&of=knn' : ''}`} alt={`Confusion matrix of v${selected.version}${baseline ? ' (kNN baseline)' : ''}`} style={{ maxWidth: '100%' }} data-testid="head-confusion" />
+          <img
+            src={`${selected.confusionUrl}?format=svg${baseline ? '&of=knn' : ''}`}
+            alt={`Confusion matrix of v${selected.version}${baseline ? ' (kNN baseline)' : ''}`}
+            style={{ maxWidth: '100%' }}
+            data-testid="head-confusion"
+          />
         </section>
       ) : null}
 
       <LabelEditor slug={slug} field={selected?.field ?? field} onDone={() => void load()} />
     </div>
+  );
+}
+
+/** Below this many validation items one item moves accuracy by more than 3 points: the numbers are only a hint. */
+const SMALL_SPLIT = 30;
+
+function SmallSplitWarning({ items }: { items: number }) {
+  if (items >= SMALL_SPLIT) return null;
+  return (
+    <p className="notice warn" role="note" data-testid="small-split">
+      Measured on only {items} validation item{items === 1 ? '' : 's'}: one item more or less right moves accuracy by{' '}
+      {(100 / Math.max(items, 1)).toFixed(0)} points. Label more items before trusting these numbers.
+    </p>
   );
 }
 
@@ -276,7 +313,7 @@ function LabelEditor({ slug, field, onDone }: { slug: string; field: string; onD
       .filter(Boolean)
       .map(Number);
     try {
-      const r = await api<{ updated: unknown[] }>(`${base(slug)}/labels`, { method: 'PATCH', json: { itemIds, field, value: clear ? null : value } });
+      const r = await loupe.setLabels(slug, itemIds, field, clear ? null : value);
       setMessage(`${r.updated.length} item(s) updated`);
       onDone();
     } catch (e) {
@@ -296,7 +333,13 @@ function LabelEditor({ slug, field, onDone }: { slug: string; field: string; onD
         }}
       >
         <label>
-          Item ids <input value={ids} onChange={(e) => setIds(e.target.value)} placeholder="12, 13, 20" data-testid="label-ids" />
+          Item ids{' '}
+          <input
+            value={ids}
+            onChange={(e) => setIds(e.target.value)}
+            placeholder="12, 13, 20"
+            data-testid="label-ids"
+          />
         </label>
         <label>
           “{field}” <input value={value} onChange={(e) => setValue(e.target.value)} data-testid="label-value" />

@@ -2,8 +2,9 @@
 // Live progress of one ingest job, polled from GET /api/v1/jobs/{id} until it ends. The job id lives in the page's
 // URL, so a reload picks the polling up again.
 import { useEffect, useRef, useState } from 'react';
-import { api, formatDuration, type Job } from '../../lib/api';
+import { loupe, formatDuration, type Job } from '../../lib/api';
 import { ErrorNotice } from '../ErrorNotice';
+import './JobProgress.css';
 
 const ACTIVE = new Set(['queued', 'running']);
 
@@ -32,7 +33,7 @@ export function JobProgress({
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
       try {
-        const j = await api<Job>(`/api/v1/jobs/${jobId}`, { cache: 'no-store' });
+        const j = await loupe.jobs.get(jobId);
         if (stopped) return;
         setJob(j);
         setError(null);

@@ -1,6 +1,6 @@
-import { z } from 'zod';
-import { requireAdmin } from '../../../../server/auth';
+import { CreateCatalog } from '@loupe/api';
 import { catalogJson } from '../../../../server/api';
+import { requireAdmin } from '../../../../server/auth';
 import { handle } from '../../../../server/errors';
 import { readJson } from '../../../../server/http';
 import { getLoupe } from '../../../../server/loupe';
@@ -8,21 +8,11 @@ import { getLoupe } from '../../../../server/loupe';
 export const dynamic = 'force-dynamic';
 
 /** Every catalog with its item count. */
-export const GET = handle(async () => {
-  const loupe = await getLoupe();
-  return Response.json({ catalogs: (await loupe.catalogs.list()).map(catalogJson) });
-});
-
-const createBody = z.object({
-  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'slug: lowercase letters, digits and dashes, starting with a letter or digit, at most 63'),
-  name: z.string().trim().min(1).max(200).optional(),
-});
+export const GET = handle(async () => Response.json({ catalogs: (await (await getLoupe()).catalogs.list()).map(catalogJson) }));
 
 /** Creates a catalog (admin): `{ "slug", "name" }`. */
 export const POST = handle(async (request: Request) => {
   await requireAdmin(request);
-  const body = createBody.parse(await readJson(request));
-  const loupe = await getLoupe();
-  const catalog = await loupe.catalogs.create(body.slug, body.name);
-  return Response.json(catalogJson(catalog), { status: 201 });
+  const { slug, name } = CreateCatalog.parse(await readJson(request));
+  return Response.json(catalogJson(await (await getLoupe()).catalogs.create(slug, name)), { status: 201 });
 });

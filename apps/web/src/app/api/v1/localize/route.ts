@@ -1,7 +1,6 @@
 import { boxJson, predictionJson } from '../../../../server/api';
-import { handle } from '../../../../server/errors';
 import { getLoupe } from '../../../../server/loupe';
-import { readQuery } from '../../../../server/query';
+import { queryRoute, readImageQuery } from '../../../../server/query';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,19 +8,15 @@ export const dynamic = 'force-dynamic';
  * Boxes of the confident classes (class activation maps) and, with `heatmap=1`, the top class's heatmap as a PNG
  * data URL the size of the image (long side ≤ 512), to draw over it.
  */
-export const POST = handle(async (request: Request) => {
-  const query = await readQuery(request, { allowJson: false });
-  if (query.kind !== 'image') throw new Error('unreachable');
-  const embedder = await (await getLoupe()).embedder();
-  const heatmap = ['1', 'true'].includes(query.fields.heatmap ?? '');
-  const [result] = await embedder.localize([{ source: query.image, region: query.region }], { topK: 3, heatmap });
+export const POST = queryRoute(async (request: Request) => {
+  const { image, options } = await readImageQuery(request);
+  const [result] = await (await getLoupe()).images.localize([image], { topK: 3, heatmap: options.heatmap ?? false });
+  const { width, height, predictions, boxes, heatmap } = result!;
   return Response.json({
-    width: result!.width,
-    height: result!.height,
-    predictions: result!.predictions.map(predictionJson),
-    boxes: result!.boxes.map(boxJson),
-    heatmap: result!.heatmap
-      ? { width: result!.heatmap.width, height: result!.heatmap.height, classId: result!.heatmap.classId, png: `data:image/png;base64,${Buffer.from(result!.heatmap.png).toString('base64')}` }
-      : null,
+    width,
+    height,
+    predictions: predictions.map(predictionJson),
+    boxes: boxes.map(boxJson),
+    heatmap: heatmap ? { width: heatmap.width, height: heatmap.height, classId: heatmap.classId, png: `data:image/png;base64,${Buffer.from(heatmap.png).toString('base64')}` } : null,
   });
 });

@@ -8,7 +8,6 @@ export const dynamic = 'force-dynamic';
 export const GET = handle(async (request: Request) => {
   await requireAdmin(request);
   const loupe = await getLoupe();
-  const stats = await loupe.stats();
-  const info = (await loupe.embedder()).info();
-  return Response.json({ ...stats, skippedProviders: info.skipped, memoryMB: Math.round(process.memoryUsage().rss / 1e6) });
+  const [stats, info] = await Promise.all([loupe.stats(), loupe.images.modelInfo()]);
+  return Response.json({ ...stats, provider: info.provider, skippedProviders: info.skipped, memoryMB: Math.round(process.memoryUsage().rss / 1e6) });
 });

@@ -1,34 +1,27 @@
-import { z } from 'zod';
-import { requireAdmin } from '../../../../../server/auth';
-import { handle, notFound } from '../../../../../server/errors';
-import { getLoupe } from '../../../../../server/loupe';
+import { RenameCatalog } from '@loupe/api';
 import { catalogJson } from '../../../../../server/api';
+import { audit, requireAdmin } from '../../../../../server/auth';
+import { handle } from '../../../../../server/errors';
 import { readJson } from '../../../../../server/http';
+import { getLoupe } from '../../../../../server/loupe';
 
 export const dynamic = 'force-dynamic';
 type Context = { params: Promise<{ slug: string }> };
 
-export const GET = handle(async (_request: Request, { params }: Context) => {
-  const { slug } = await params;
-  const loupe = await getLoupe();
-  const catalog = (await loupe.catalogs.list()).find((c) => c.slug === slug);
-  if (!catalog) throw notFound(`no catalog "${slug}"`);
-  return Response.json(catalogJson(catalog));
-});
+export const GET = handle(async (_request: Request, { params }: Context) => Response.json(catalogJson(await (await getLoupe()).catalogs.get((await params).slug))));
 
 /** Renames a catalog (admin): `{ "name" }`. */
 export const PATCH = handle(async (request: Request, { params }: Context) => {
   await requireAdmin(request);
-  const { slug } = await params;
-  const { name } = z.object({ name: z.string().trim().min(1).max(200) }).parse(await readJson(request));
-  const catalog = await (await getLoupe()).catalogs.rename(slug, name);
-  return Response.json(catalogJson(catalog));
+  const { name } = RenameCatalog.parse(await readJson(request));
+  return Response.json(catalogJson(await (await getLoupe()).catalogs.rename((await params).slug, name)));
 });
 
 /** Deletes a catalog with its items (admin). */
 export const DELETE = handle(async (request: Request, { params }: Context) => {
-  await requireAdmin(request);
+  const who = await requireAdmin(request);
   const { slug } = await params;
   const { items } = await (await getLoupe()).catalogs.delete(slug);
+  await audit(request, who, 'catalog-deleted', `${slug} (${items} items)`);
   return Response.json({ deleted: slug, items });
 });

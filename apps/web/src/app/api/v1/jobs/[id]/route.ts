@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { IdParam } from '@loupe/api';
 import { jobJson } from '../../../../../server/api';
 import { requireAdmin } from '../../../../../server/auth';
 import { handle, notFound } from '../../../../../server/errors';
@@ -6,14 +6,12 @@ import { getLoupe } from '../../../../../server/loupe';
 
 export const dynamic = 'force-dynamic';
 
-/** A job's progress (count, rate, ETA) and its per-file failures with reasons (admin). */
+/** A job of any kind: progress (count, rate, ETA, its report), result, and an ingest's failed files with reasons (admin). */
 export const GET = handle(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   await requireAdmin(request);
-  const id = z.coerce.number().int().positive().parse((await params).id);
+  const id = IdParam.parse((await params).id);
   const loupe = await getLoupe();
-  const job = await loupe.store.jobs.get(id);
+  const job = await loupe.jobs.get(id);
   if (!job) throw notFound(`no job ${id}`);
-  const catalog = await loupe.store.catalogs.getById(job.catalogId);
-  const { files } = await loupe.store.jobs.files(id, { status: 'failed', limit: 200 });
-  return Response.json({ ...jobJson(job, catalog?.slug ?? ''), failures: files.map((f) => ({ file: f.path, reason: f.reason })) });
+  return Response.json({ ...jobJson(job), failures: await loupe.jobs.failures(id) });
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { IdParam } from '@loupe/api';
 import { requireSession } from '../../../../../server/auth';
 import { handle } from '../../../../../server/errors';
 import { getLoupe } from '../../../../../server/loupe';
@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic';
 /** Revokes a key (signed-in admin only). */
 export const DELETE = handle(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   await requireSession(request);
-  const id = z.coerce.number().int().positive().parse((await params).id);
-  await (await getLoupe()).store.apiKeys.revoke(id);
+  const id = IdParam.parse((await params).id);
+  await (await getLoupe()).apiKeys.revoke(id);
   return Response.json({ revoked: id });
 });

@@ -17,7 +17,9 @@ const SERVED: Record<string, { file: string; type: string }> = {
 };
 
 export const GET = handle(async (request: Request, { params }: { params: Promise<{ file: string }> }) => {
-  const entry = SERVED[(await params).file];
+  const name = (await params).file;
+  // Own keys only: `constructor` or `__proto__` are not files.
+  const entry = Object.hasOwn(SERVED, name) ? SERVED[name] : undefined;
   if (!entry) throw notFound('unknown model file');
   const path = join(env().LOUPE_MODEL_DIR ?? defaultModelDir(), entry.file);
   const info = await stat(path).catch(() => {

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import { TrainHead } from '@loupe/api';
 import { requireAdmin } from '../../../../../../server/auth';
-import { ApiError, handle } from '../../../../../../server/errors';
+import { handle } from '../../../../../../server/errors';
 import { headJson, runningTrainingFor, startTraining, trainingJson } from '../../../../../../server/heads';
 import { readJson } from '../../../../../../server/http';
 import { getLoupe } from '../../../../../../server/loupe';
@@ -16,32 +16,20 @@ export const GET = handle(async (_request: Request, { params }: Context) => {
   const { slug } = await params;
   const loupe = await getLoupe();
   const heads = await loupe.heads.list(slug);
-  const running = runningTrainingFor(slug);
-  return Response.json({ heads: heads.map((h) => ({ ...headJson(h, slug), usable: h.modelId === loupe.modelId })), active: heads.find((h) => h.active)?.version ?? null, training: running ? trainingJson(running) : null });
-});
-
-const trainBody = z.object({
-  field: z.string().trim().min(1).max(200),
-  seed: z.number().int().optional(),
-  hidden: z.number().int().min(0).max(1024).optional(),
-  maxEpochs: z.number().int().min(1).max(1000).optional(),
-  validationSplit: z.number().min(0.05).max(0.5).optional(),
-  minExamplesPerClass: z.number().int().min(2).max(10_000).optional(),
-  knnK: z.number().int().min(1).max(100).optional(),
-  activate: z.boolean().optional(),
+  const running = await runningTrainingFor(slug);
+  return Response.json({ heads: heads.map((h) => ({ ...headJson(h, slug), usable: h.modelId === loupe.modelId })), active: heads.find((h) => h.active)?.version ?? null, training: running ? await trainingJson(running) : null });
 });
 
 /**
- * Trains a head on the catalog's stored vectors with labels from the metadata field `field` (admin). Answers 202 with
- * a training job to poll once training has begun; refusals (unknown field, one class, too few examples) come back
- * at once as 422.
+ * Queues training a head on the catalog's stored vectors with labels from the metadata field `field` (admin). Answers
+ * 202 with the training job to poll; refusals (unknown field, one class, too few examples) come back at once as 422,
+ * a second training of the same catalog as 409 JOB_CONFLICT.
  */
 export const POST = handle(async (request: Request, { params }: Context) => {
   await requireAdmin(request);
   const { slug } = await params;
-  const body = trainBody.parse(await readJson(request));
-  if (runningTrainingFor(slug)) throw new ApiError(409, 'TRAINING_RUNNING', `a head of "${slug}" is being trained already`);
+  const body = TrainHead.parse(await readJson(request));
   const { knnK, ...options } = body;
-  const job = await startTraining({ catalog: slug, ...options, knn: knnK ? { k: knnK } : undefined });
-  return Response.json(trainingJson(job), { status: 202 });
+  const job = await startTraining({ catalog: slug, ...options, ...(knnK ? { knn: { k: knnK } } : {}) });
+  return Response.json(await trainingJson(job), { status: 202 });
 });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
-import { itemJson, itemLabelJson, jobJson } from '../../../../../../server/api';
+import { ItemListQuery } from '@loupe/api';
+import { itemJson, jobJson } from '../../../../../../server/api';
 import { requireAdmin } from '../../../../../../server/auth';
 import { env } from '../../../../../../server/env';
-import { badRequest, handle, notFound } from '../../../../../../server/errors';
+import { badRequest, handle } from '../../../../../../server/errors';
 import { saveMultipartUpload } from '../../../../../../server/http';
 import { getLoupe } from '../../../../../../server/loupe';
 import { wakeWorker } from '../../../../../../server/worker';
@@ -13,32 +13,11 @@ import { wakeWorker } from '../../../../../../server/worker';
 export const dynamic = 'force-dynamic';
 type Context = { params: Promise<{ slug: string }> };
 
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(48),
-  cursor: z.coerce.number().int().positive().optional(),
-  classId: z.coerce.number().int().min(0).max(999).optional(),
-});
-
-/** A page of the catalog's items (newest ids last), optionally only those whose top class is `classId`. */
+/** A page of the catalog's items (in id order), optionally only those whose top class is `classId`. */
 export const GET = handle(async (request: Request, { params }: Context) => {
-  const { slug } = await params;
-  const q = listQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const loupe = await getLoupe();
-  const catalog = await loupe.store.catalogs.getBySlug(slug);
-  if (!catalog) throw notFound(`no catalog "${slug}"`);
-  const page = await loupe.store.items.list({ catalogId: catalog.id, limit: q.limit, cursor: q.cursor ?? null, classId: q.classId, modelId: loupe.modelId });
-  const hydrated = await loupe.store.items.getByIds(
-    page.items.map((i) => i.id),
-    { modelId: loupe.modelId },
-  );
-  // Under an active classifier head, each item also carries its label (predicted or confirmed).
-  const head = await loupe.store.heads.active(catalog.id);
-  const labels = head ? await loupe.store.labels.forItems(head.id, hydrated.map((i) => i.id)) : undefined;
-  const items = hydrated.map((i) => {
-    const l = labels?.get(i.id);
-    return { ...itemJson(i, slug), ...(labels ? { label: l ? itemLabelJson(l) : null } : {}) };
-  });
-  return Response.json({ items, nextCursor: page.nextCursor });
+  const q = ItemListQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const page = await (await getLoupe()).items.list((await params).slug, q);
+  return Response.json({ items: page.items.map(itemJson), nextCursor: page.nextCursor });
 });
 
 /**
@@ -50,7 +29,8 @@ export const POST = handle(async (request: Request, { params }: Context) => {
   const { slug } = await params;
   const e = env();
   const loupe = await getLoupe();
-  const uploads = join(resolve(e.LOUPE_DATA_DIR), 'uploads');
+  // In the media directory: a worker on another machine (LOUPE_WORKERS=0 here) reads the upload from there.
+  const uploads = join(resolve(e.LOUPE_MEDIA_DIR ?? e.LOUPE_DATA_DIR), 'uploads');
   const dir = join(uploads, randomUUID());
   const saved = await saveMultipartUpload(request, dir, e.LOUPE_MAX_UPLOAD_MB * 1024 * 1024);
   if (saved.files.length === 0) {
@@ -69,7 +49,11 @@ export const POST = handle(async (request: Request, { params }: Context) => {
     await rm(dir, { recursive: true, force: true });
     throw badRequest('send one zip file alone, or images (and at most one manifest)');
   }
-  const job = await loupe.enqueueIngest(source, { catalog: slug, catalogName: saved.fields.name });
+  // A refused upload (not a zip, a manifest that is not valid CSV, …) leaves nothing behind.
+  const job = await loupe.jobs.enqueueIngest(source, { catalog: slug, catalogName: saved.fields.name }).catch(async (error: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  });
   wakeWorker();
-  return Response.json(jobJson(job, slug), { status: 202 });
+  return Response.json(jobJson(job), { status: 202 });
 });

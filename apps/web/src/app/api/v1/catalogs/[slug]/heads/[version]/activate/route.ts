@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { requireAdmin } from '../../../../../../../../server/auth';
-import { handle } from '../../../../../../../../server/errors';
-import { headJson } from '../../../../../../../../server/heads';
+import { badRequest, handle } from '../../../../../../../../server/errors';
+import { headJson, headVersion } from '../../../../../../../../server/heads';
 import { getLoupe } from '../../../../../../../../server/loupe';
 
 export const dynamic = 'force-dynamic';
@@ -11,7 +10,8 @@ type Context = { params: Promise<{ slug: string; version: string }> };
 export const POST = handle(async (request: Request, { params }: Context) => {
   await requireAdmin(request);
   const { slug, version } = await params;
-  const v = z.coerce.number().int().positive().parse(version.replace(/^v/, ''));
+  const v = headVersion(version);
+  if (v === undefined) throw badRequest('name the version to activate');
   const { head, labelled } = await (await getLoupe()).heads.activate(slug, v);
   return Response.json({ ...headJson(head, slug), labelled });
 });

@@ -1,10 +1,12 @@
-// A small seeded PRNG (mulberry32): every random choice of training comes from it, so a seed fixes the result.
+// @loupe/random — the one seeded pseudo-random generator of the project (mulberry32: 32 bits of state, fast, good
+// enough for sampling and shuffling; not for secrets). Head training, the benchmarks' synthetic data and the tests'
+// random vectors and weights all draw from it, so a seed fixes their result.
 
 export class Random {
   #state: number;
 
   constructor(seed: number) {
-    this.#state = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
+    this.#state = Math.trunc(seed) >>> 0;
   }
 
   /** Uniform in [0, 1). */
@@ -30,4 +32,15 @@ export class Random {
     }
     return values;
   }
+}
+
+/** Uniform floats in [0, 1) from `seed`, as a function. */
+export function rng(seed: number): () => number {
+  const r = new Random(seed);
+  return () => r.next();
+}
+
+/** Standard normal draws from a uniform source (Box–Muller). */
+export function gaussian(uniform: () => number): () => number {
+  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }

@@ -1,0 +1,106 @@
+'use client';
+import { useState } from 'react';
+import { loupe, type Catalog } from '../../lib/api';
+import { ErrorNotice } from '../ErrorNotice';
+import { CatalogRow } from './CatalogRow';
+
+/** A catalog slug made from its name: "Spring 2026 — shoes" → "spring-2026-shoes". */
+export const slugFromName = (name: string) =>
+  name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+
+export function Catalogs({ catalogs, onChange }: { catalogs: Catalog[]; onChange: () => Promise<void> }) {
+  const [slug, setSlug] = useState('');
+  const [name, setName] = useState('');
+  /** The slug follows the name until it is edited by hand. */
+  const [slugEdited, setSlugEdited] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <section aria-labelledby="catalogs-heading" className="panel">
+      <h2 id="catalogs-heading">Catalogs</h2>
+      <form
+        className="inline-form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(null);
+          try {
+            await loupe.catalogs.create(slug, name || undefined);
+            setSlug('');
+            setName('');
+            setSlugEdited(false);
+            await onChange();
+          } catch (err) {
+            setError(err);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <label>
+          Name
+          <input
+            value={name}
+            onChange={(e) => {
+              const value = e.currentTarget.value;
+              setName(value);
+              if (!slugEdited) setSlug(slugFromName(value));
+            }}
+            placeholder="Spring collection"
+            data-testid="new-catalog-name"
+          />
+        </label>
+        <label>
+          Slug
+          <input
+            value={slug}
+            onChange={(e) => {
+              setSlug(e.currentTarget.value);
+              setSlugEdited(true);
+            }}
+            required
+            maxLength={63}
+            pattern="[a-z0-9][a-z0-9\-]{0,62}"
+            title="Lowercase letters, digits and dashes, starting with a letter or digit (at most 63)"
+            placeholder="e.g. spring-2026"
+            data-testid="new-catalog-slug"
+          />
+        </label>
+        <button type="submit" className="button primary" disabled={busy || !slug}>
+          Create catalog
+        </button>
+      </form>
+      <ErrorNotice error={error} onDismiss={() => setError(null)} />
+      {catalogs.length === 0 ? (
+        <p className="empty">No catalogs yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table data-testid="catalogs-table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Slug</th>
+                <th scope="col">Items</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {catalogs.map((c) => (
+                <CatalogRow key={c.slug} catalog={c} onChange={onChange} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

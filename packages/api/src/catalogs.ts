@@ -1,0 +1,68 @@
+// Catalogs and their items, item labels.
+import { z } from 'zod';
+import { Box, ItemLabel, Prediction } from './common.ts';
+import { named, timestamp } from './registry.ts';
+
+export const Catalog = named('Catalog', z.strictObject({ id: z.int(), slug: z.string(), name: z.string(), items: z.int(), createdAt: timestamp }));
+export const CatalogList = named('CatalogList', z.strictObject({ catalogs: z.array(Catalog) }));
+
+export const CreateCatalog = named(
+  'CreateCatalog',
+  z.object({
+    slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'slug: lowercase letters, digits and dashes, starting with a letter or digit, at most 63'),
+    name: z.string().trim().min(1).max(200).optional(),
+  }),
+);
+export const RenameCatalog = named('RenameCatalog', z.object({ name: z.string().trim().min(1).max(200) }));
+export const CatalogDeleted = named('CatalogDeleted', z.strictObject({ deleted: z.string(), items: z.int() }));
+
+export const Item = named(
+  'Item',
+  z.strictObject({
+    id: z.int(),
+    catalog: z.string(),
+    externalId: z.string().nullable(),
+    title: z.string(),
+    metadata: z.record(z.string(), z.unknown()),
+    width: z.int(),
+    height: z.int(),
+    mimeType: z.string(),
+    sizeBytes: z.int(),
+    sourceName: z.string(),
+    createdAt: timestamp,
+    predictions: z.array(Prediction),
+    boxes: z.array(Box),
+    thumbnailUrl: z.string(),
+    imageUrl: z.string(),
+    label: ItemLabel.nullable().optional().describe("under its catalog's active head: the item's label (null when none)"),
+  }),
+);
+
+export const ItemListQuery = named(
+  'ItemListQuery',
+  z.object({
+    limit: z.coerce.number().int().min(1).max(200).default(48),
+    cursor: z.coerce.number().int().positive().optional().describe('nextCursor of the previous page'),
+    classId: z.coerce.number().int().min(0).max(999).optional().describe('only items whose top class is this one'),
+  }),
+);
+export const ItemPage = named('ItemPage', z.strictObject({ items: z.array(Item), nextCursor: z.int().nullable() }));
+export const ItemDeleted = named('ItemDeleted', z.strictObject({ deleted: z.int() }));
+
+export const SetLabels = named(
+  'SetLabels',
+  z.object({
+    itemIds: z.array(z.int().positive()).min(1).max(10_000),
+    field: z.string().trim().min(1).max(200),
+    value: z.string().trim().min(1).max(500).nullable().describe('the label; null clears it (the item goes back to the head\'s prediction)'),
+  }),
+);
+export const LabelsSet = named('LabelsSet', z.strictObject({ updated: z.array(z.strictObject({ id: z.int(), metadata: z.record(z.string(), z.unknown()) })) }));
+
+export type Catalog = z.infer<typeof Catalog>;
+export type CatalogList = z.infer<typeof CatalogList>;
+export type CreateCatalog = z.input<typeof CreateCatalog>;
+export type Item = z.infer<typeof Item>;
+export type ItemListQuery = z.input<typeof ItemListQuery>;
+export type ItemPage = z.infer<typeof ItemPage>;
+export type SetLabels = z.input<typeof SetLabels>;

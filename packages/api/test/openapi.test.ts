@@ -1,0 +1,62 @@
+// The wire format's own tests: the generated OpenAPI document is well formed and complete, and the schemas accept
+// what the server sends and refuse what it must not.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DetectOptions, DetectResponse, Item, openApiDocument, routeFor, routes, SearchJson, SearchOptions, SearchResponse } from '../src/index.ts';
+
+describe('@loupe/api', () => {
+  const doc = openApiDocument() as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
+
+  it('generates an OpenAPI 3.1 document with every route, and every $ref resolves', () => {
+    assert.equal(doc.openapi, '3.1.0');
+    for (const r of routes) assert.ok(doc.paths[r.path]?.[r.method], `${r.method} ${r.path} missing`);
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(refs.length > 50);
+    for (const ref of new Set(refs)) assert.ok(doc.components.schemas[ref], `dangling $ref ${ref}`);
+    assert.ok(doc.paths['/search']!.post!.responses['410'], 'an expired cursor is documented');
+  });
+
+  it('finds the route of a concrete path, literal segments first', () => {
+    assert.equal(routeFor('GET', '/api/v1/items/12')?.path, '/items/{id}');
+    assert.equal(routeFor('GET', '/catalogs/zoo/heads/jobs/abc')?.path, '/catalogs/{slug}/heads/jobs/{id}');
+    assert.equal(routeFor('GET', '/catalogs/zoo/heads/active')?.path, '/catalogs/{slug}/heads/{version}');
+    assert.equal(routeFor('PUT', '/catalogs'), undefined);
+  });
+
+  it('parses search options from multipart strings and from JSON alike', () => {
+    assert.deepEqual(SearchOptions.parse({ k: '5', exact: 'true', box: '1,2,30,40', catalog: 'zoo' }), { k: 5, exact: true, box: { x0: 1, y0: 2, x1: 30, y1: 40 }, catalog: 'zoo' });
+    assert.deepEqual(SearchJson.parse({ itemId: 3, k: 7 }), { itemId: 3, k: 7, exact: false });
+    assert.throws(() => SearchOptions.parse({ k: '0' }));
+    assert.throws(() => SearchOptions.parse({ box: '1,2,3' }), /x0,y0,x1,y1/);
+    assert.throws(() => SearchJson.parse({ vector: [1, 2, 3] }), /2048 values/);
+  });
+
+  it('response schemas are strict: a missing or an unknown field is drift', () => {
+    const item = {
+      id: 1, catalog: 'c', externalId: null, title: 't', metadata: { a: 1 }, width: 2, height: 3, mimeType: 'image/jpeg', sizeBytes: 4,
+      sourceName: 's.jpg', createdAt: '2026-12-07T03:00:00.000Z', predictions: [{ classId: 1, label: 'x', score: 0.5 }], boxes: [],
+      thumbnailUrl: '/t', imageUrl: '/i',
+    };
+    assert.ok(Item.safeParse(item).success);
+    assert.ok(Item.safeParse({ ...item, label: null }).success);
+    assert.ok(!Item.safeParse({ ...item, surprise: 1 }).success);
+    const { title: _t, ...withoutTitle } = item;
+    assert.ok(!Item.safeParse(withoutTitle).success);
+    assert.ok(!SearchResponse.safeParse({ query: null, results: [], tookMs: 1 }).success, 'nextCursor is required');
+  });
+
+  it("detect: masks=true parses from a form or query string; an object's mask is COCO RLE or absent", () => {
+    assert.deepEqual(DetectOptions.parse({ masks: 'true', minScore: '0.5' }), { masks: true, minScore: 0.5 });
+    assert.deepEqual(DetectOptions.parse({ masks: 'false' }), { masks: false });
+    assert.throws(() => DetectOptions.parse({ masks: 'maybe' }));
+    const object = { label: 'cat', classId: 15, score: 0.9, box: { x0: 1, y0: 0, x1: 2, y1: 2 } };
+    const ok = (mask?: unknown) => DetectResponse.safeParse({ width: 3, height: 2, objects: [mask === undefined ? object : { ...object, mask }] }).success;
+    assert.ok(ok());
+    assert.ok(ok({ size: [2, 3], counts: [2, 2, 2] }));
+    assert.ok(!ok({ size: [2, 3], counts: [2, -1] }), 'counts are non-negative');
+    assert.ok(!ok({ size: [2], counts: [6] }), 'size is [height, width]');
+    assert.ok(!ok({ size: [2, 3], counts: 'aaa' }), 'the compressed string form is not what the API sends');
+    const properties = (doc.components.schemas.DetectedObject as { properties: Record<string, unknown> }).properties;
+    assert.ok(properties.mask, 'the OpenAPI document shows the mask');
+  });
+});

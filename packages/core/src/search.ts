@@ -1,0 +1,198 @@
+// Search by image, by item ("more like this") and by vector, and the pages after the first. A query is prepared
+// once — its catalogs resolved, its head and label filter looked up, its vector made — and kept server-side behind
+// an opaque cursor for a while, so a later page neither uploads nor embeds again. The ranked hits are kept too and
+// widened by doubling when a page needs more, so paging through n results costs O(n log n), with no cap.
+import { randomBytes } from 'node:crypto';
+import type { ClassifierHead, HydratedItem } from '@loupe/db';
+import type { ImageAnalysis, ImageInput, Settled } from '@loupe/embedding';
+import type { SearchHit } from '@loupe/vector-index';
+import { CursorExpiredError, InvalidQueryError, NotFoundError, VectorModelMismatchError } from './errors.ts';
+import { FEATURE_DIM, type LoupeContext } from './context.ts';
+import { atLeast, MATCHES, matchOf, type Match, type MatchThresholds } from './relevance.ts';
+import type { QueryAnalysis, SearchOptions, SearchResponse, SearchResult } from './types.ts';
+
+/** How long an unused query stays pageable, and how many are kept (the oldest go first). */
+const CURSOR_TTL_MS = 15 * 60_000;
+const MAX_CURSORS = 500;
+const MAX_PAGE = 1000;
+
+interface PreparedQuery {
+  vector: Float32Array;
+  query: QueryAnalysis | null;
+  head: ClassifierHead | null;
+  filter: { ef?: number; minScore?: number; classId?: number; exact?: boolean; catalogIds?: number[]; excludeId?: number; ids?: Set<number> };
+  /** Only hits at least this strong; the thresholds of each catalog met so far. */
+  minMatch: Match | undefined;
+  thresholds: Map<number, MatchThresholds>;
+  /** The hits ranked so far (with their match), and whether the index has no more. */
+  hits: Array<SearchHit & { match: Match }>;
+  exhausted: boolean;
+  usedAt: number;
+}
+
+/** What a query's filters resolve to, once per query. */
+interface Scope {
+  catalogIds: number[] | undefined;
+  head: ClassifierHead | null;
+  ids: Set<number> | undefined;
+}
+
+function checkMinMatch(m: unknown): Match | undefined {
+  if (m !== undefined && !MATCHES.includes(m as Match)) throw new InvalidQueryError(`minMatch must be one of ${MATCHES.join(', ')}, got ${String(m)}`);
+  return m as Match | undefined;
+}
+
+function checkK(k: number | undefined): number {
+  const value = k ?? 10;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE) throw new InvalidQueryError(`k must be an integer from 1 to ${MAX_PAGE}, got ${value}`);
+  return value;
+}
+
+export function createSearch(ctx: LoupeContext) {
+  const { store, modelId, heads, scope, relevance } = ctx;
+  const prepared = new Map<string, PreparedQuery>();
+
+  /** Catalog ids, the one searched catalog's active head (labels, label filter) and the label filter's item ids. */
+  async function resolveScope(opts: SearchOptions): Promise<Scope> {
+    const catalogIds = await scope.ids(opts.catalog);
+    if (catalogIds?.length !== 1) {
+      if (opts.label !== undefined) throw new InvalidQueryError("filtering by label needs exactly one catalog (the label is its head's)");
+      return { catalogIds, head: null, ids: undefined };
+    }
+    const head = await heads.activeHead(catalogIds[0]!);
+    if (!head && opts.label !== undefined) throw new InvalidQueryError(`catalog "${String(opts.catalog)}" has no active head (trained on this instance's vectors) to filter by label`);
+    const ids = head && opts.label !== undefined ? new Set(await store.labels.itemIds(head.id, opts.label)) : undefined;
+    return { catalogIds, head, ids };
+  }
+
+  function remember(q: PreparedQuery): string {
+    for (const [token, old] of prepared) if (prepared.size >= MAX_CURSORS || performance.now() - old.usedAt > CURSOR_TTL_MS) prepared.delete(token);
+    const token = randomBytes(12).toString('base64url');
+    prepared.set(token, q);
+    return token;
+  }
+
+  /** The results from `offset` on (k of them), widening the kept hits when needed. */
+  async function page(q: PreparedQuery, token: string, offset: number, k: number, started: number): Promise<SearchResponse> {
+    const index = await ctx.index();
+    await index.catchUp();
+    const want = offset + k + 1; // one more than the page: is there a next one?
+    while (q.hits.length < want && !q.exhausted) {
+      const asked = Math.max(want, q.hits.length * 2, 64);
+      const wider = index.search(q.vector, { k: asked, ...q.filter });
+      // Pages already given stay as they were: the wider search only adds what they did not hold.
+      const seen = new Set(q.hits.map((h) => h.id));
+      const added = wider.filter((h) => !seen.has(h.id));
+      const unknown = added.map((h) => index.catalogOf(h.id)).filter((c): c is number => c !== undefined && !q.thresholds.has(c));
+      for (const [catalogId, t] of await relevance.thresholds(unknown)) q.thresholds.set(catalogId, t);
+      for (const h of added) {
+        const t = q.thresholds.get(index.catalogOf(h.id) ?? -1);
+        if (!t) continue; // deleted since the index was read
+        const match = matchOf(h.score, t);
+        if (q.minMatch === undefined || atLeast(match, q.minMatch)) q.hits.push({ ...h, match });
+      }
+      q.exhausted = wider.length < asked;
+    }
+    const hits = q.hits.slice(offset, offset + k);
+    const items = await store.items.getByIds(hits.map((h) => h.id), { modelId });
+    const byId = new Map<number, HydratedItem>(items.map((i) => [i.id, i]));
+    const labels = q.head ? await heads.labelsOf(q.head, items.map((i) => i.id)) : undefined;
+    const results: SearchResult[] = [];
+    for (const hit of hits) {
+      const item = byId.get(hit.id);
+      if (!item) continue; // deleted since the index was read
+      const result: SearchResult = { id: hit.id, score: hit.score, match: hit.match, item, catalog: await scope.slugOf(item.catalogId) };
+      if (labels) result.label = labels.get(item.id) ?? null;
+      results.push(result);
+    }
+    q.usedAt = performance.now();
+    const more = q.hits.length > offset + k;
+    return { query: q.query, results, nextCursor: more ? `${token}.${offset + k}` : null, tookMs: Math.round(performance.now() - started) };
+  }
+
+  function start(vector: Float32Array, opts: SearchOptions, s: Scope, query: QueryAnalysis | null, excludeId?: number) {
+    const q: PreparedQuery = {
+      vector,
+      query,
+      head: s.head,
+      filter: { ef: opts.ef, minScore: opts.minScore, classId: opts.classId, exact: opts.exact, catalogIds: s.catalogIds, excludeId, ids: s.ids },
+      minMatch: checkMinMatch(opts.minMatch),
+      thresholds: new Map(),
+      hits: [],
+      exhausted: false,
+      usedAt: performance.now(),
+    };
+    return { q, token: remember(q) };
+  }
+
+  const queryOf = (a: ImageAnalysis): QueryAnalysis => ({ width: a.width, height: a.height, predictions: a.predictions, boxes: a.boxes });
+
+  return {
+    /** One response per query image, in order; a bad image gives `{ ok: false, error }` in its place. */
+    async byImages(queries: ImageInput[], opts: SearchOptions = {}): Promise<Array<Settled<SearchResponse>>> {
+      const k = checkK(opts.k);
+      checkMinMatch(opts.minMatch);
+      const s = await resolveScope(opts); // an unknown catalog fails before any image is analysed
+      const embedder = await ctx.embedder();
+      const out: Array<Settled<SearchResponse>> = [];
+      // With a catalog head, the same pass also returns the feature map: the head's CAM box for the query.
+      for await (const r of embedder.analyzeEach(queries, { topK: 5, featureMap: s.head !== null })) {
+        const started = performance.now();
+        if (!r.ok) {
+          out.push(r);
+          continue;
+        }
+        const query = queryOf(r.value);
+        if (s.head) query.head = await heads.describe(s.head, r.value.vector, r.value.featureMap);
+        const { q, token } = start(r.value.vector, opts, s, query);
+        out.push({ index: r.index, ok: true, value: await page(q, token, 0, k, started) });
+      }
+      return out;
+    },
+
+    /** "More like this": the neighbours of an indexed item (the item itself left out). */
+    async byItem(itemId: number, opts: SearchOptions = {}): Promise<SearchResponse> {
+      const started = performance.now();
+      const k = checkK(opts.k);
+      const index = await ctx.index();
+      await index.catchUp();
+      const vector = index.vectorOf(itemId);
+      if (!vector) throw new NotFoundError(`item ${itemId} is not indexed for model ${modelId}`);
+      const { q, token } = start(vector, opts, await resolveScope(opts), null, itemId);
+      return page(q, token, 0, k, started);
+    },
+
+    /** A vector made elsewhere (the browser); with `model`, a vector of another model or pooling is refused. */
+    async byVector(vector: Float32Array, opts: SearchOptions & { model?: string } = {}): Promise<SearchResponse> {
+      if (opts.model !== undefined && opts.model !== modelId)
+        throw new VectorModelMismatchError(`the vector was made by model "${opts.model}", but this instance searches "${modelId}"`);
+      if (vector.length !== FEATURE_DIM) throw new InvalidQueryError(`a query vector has ${FEATURE_DIM} values, got ${vector.length}`);
+      if (!vector.every(Number.isFinite)) throw new InvalidQueryError('the query vector has non-finite values');
+      if (vector.every((x) => x === 0)) throw new InvalidQueryError('the query vector is all zeros: it has no direction to compare');
+      const started = performance.now();
+      const k = checkK(opts.k);
+      const { q, token } = start(vector, opts, await resolveScope(opts), null);
+      return page(q, token, 0, k, started);
+    },
+
+    /**
+     * The page after `cursor` (a `nextCursor`): the same query and filters, nothing analysed again. A cursor unused
+     * for 15 minutes, or from another server process, is gone (CursorExpiredError): search again.
+     */
+    async more(cursor: string, opts: { k?: number } = {}): Promise<SearchResponse> {
+      const started = performance.now();
+      const k = checkK(opts.k);
+      const match = /^([\w-]{16})\.(\d{1,9})$/.exec(cursor);
+      if (!match) throw new InvalidQueryError('the cursor is not one this server gave (pass nextCursor as it is)');
+      const [, token, offset] = match;
+      const q = prepared.get(token!);
+      if (!q || performance.now() - q.usedAt > CURSOR_TTL_MS) {
+        prepared.delete(token!);
+        throw new CursorExpiredError('this result cursor has expired (or was made by another server process): search again');
+      }
+      return page(q, token!, Number(offset), k, started);
+    },
+  };
+}
+
+export type Search = ReturnType<typeof createSearch>;
