@@ -12,6 +12,8 @@ const schema = z.object({
   LOUPE_POOLING: z.enum(['gem', 'avg']).default('gem'),
   /** Which build of the network runs (`--precision` overrides): fp32, or int8 (faster on CPUs, its own vector model id). */
   LOUPE_PRECISION: z.enum(['fp32', 'int8']).default('fp32'),
+  /** Ingest detects each item's objects and indexes them for search by object ('off': items get none). */
+  LOUPE_OBJECTS: z.enum(['on', 'off']).default('on'),
   LOUPE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 

@@ -191,3 +191,50 @@ describe('loupe detect', () => {
     assert.deepEqual(readdirSync(dir).sort(), names.sort());
   });
 });
+
+describe('loupe search --objects', () => {
+  it('--json prints one line per query object: {file, object: {label, score, box}, results: [{id, title, score, region}]}', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'loupe-objects-'));
+    const source = mkdtempSync(join(tmpdir(), 'loupe-objects-src-'));
+    for (const f of ['cat.jpg', 'giraffe-zebra.jpg', 'orange.jpg']) copyFileSync(photo(f), join(source, f));
+    const ingest = await loupe('ingest', source, '--catalog', 'o', '--data-dir', dataDir, '--json');
+    assert.equal(ingest.code, 0, ingest.stderr);
+    // A query made of two catalog photos side by side: each finds its source through its own object.
+    const left = await sharp(photo('cat.jpg')).resize({ height: 300 }).toBuffer({ resolveWithObject: true });
+    const right = await sharp(photo('giraffe-zebra.jpg')).resize({ height: 300 }).toBuffer({ resolveWithObject: true });
+    const query = join(source, '..', `${Date.now()}-both.png`);
+    await sharp({ create: { width: left.info.width + right.info.width, height: 300, channels: 3, background: '#ffffff' } })
+      .composite([{ input: left.data, left: 0, top: 0 }, { input: right.data, left: left.info.width, top: 0 }])
+      .png()
+      .toFile(query);
+    const { code, stdout, stderr } = await loupe('search', '--objects', '--json', '--k', '2', '--catalog', 'o', '--data-dir', dataDir, query);
+    assert.equal(code, 0, stderr);
+    const rows = lines(stdout).map((l) => JSON.parse(l));
+    assert.ok(rows.length >= 2, stdout);
+    for (const row of rows) {
+      assert.deepEqual(Object.keys(row), ['file', 'object', 'results']);
+      assert.equal(row.file, query);
+      assert.deepEqual(Object.keys(row.object), ['label', 'score', 'box']);
+      assert.deepEqual(Object.keys(row.object.box), ['x0', 'y0', 'x1', 'y1']);
+      assert.ok(row.results.length >= 1 && row.results.length <= 2);
+      for (const r of row.results) {
+        for (const key of ['id', 'title', 'score', 'region']) assert.ok(key in r, `${key} in ${JSON.stringify(r)}`);
+        assert.deepEqual(Object.keys(r.region), ['x0', 'y0', 'x1', 'y1', 'label']);
+      }
+    }
+    // Rows come best object first; the first object in each half of the query finds that half's photo.
+    const centre = (r: { object: { box: { x0: number; x1: number } } }) => (r.object.box.x0 + r.object.box.x1) / 2;
+    const cat = rows.find((r) => centre(r) < left.info.width);
+    assert.equal(cat?.results[0].title, 'cat.jpg');
+    assert.equal(cat.results[0].region.label, 'cat');
+    const wild = rows.find((r) => centre(r) >= left.info.width);
+    assert.equal(wild?.results[0].title, 'giraffe-zebra.jpg');
+    assert.ok(['giraffe', 'zebra'].includes(wild.results[0].region.label));
+    // Human output lists each object and its matches; a bad file is named on stderr with exit 1.
+    const text = await loupe('search', '--objects', '--catalog', 'o', '--data-dir', dataDir, query, join(FIXTURES, 'bad', 'text.jpg'));
+    assert.equal(text.code, 1);
+    assert.match(text.stdout, /both\.png {2}\d+ objects? {2}\d+ ms/);
+    assert.match(text.stdout, /1\. (same|similar|weak) +0\.\d+ {2}#\d+ {2}cat\.jpg {2}cat \[/);
+    assert.match(text.stderr, /text\.jpg: /);
+  });
+});

@@ -100,7 +100,7 @@ describe('ingest survives kill -9', () => {
       // The snapshot on disk is intact and covers everything the final run committed.
       const snapshot = await loadVectorIndex(indexSnapshotPath(dataDir, vectorModelId(DEFAULT_POOLING)), { dim: 2048, space: 'cosine' });
       assert.deepEqual(new Set(snapshot.index.ids()), new Set(items.map((i) => i.id)));
-      assert.equal(snapshot.sequence, await store.embeddings.latestSequence());
+      assert.equal(snapshot.sequence, await store.embeddings.latestSequence({ modelId: vectorModelId(DEFAULT_POOLING) }));
       snapshot.index.close();
 
       assert.equal((await loupe.stats()).indexed, items.length);

@@ -16,6 +16,17 @@ export const CreateCatalog = named(
 export const RenameCatalog = named('RenameCatalog', z.object({ name: z.string().trim().min(1).max(200) }));
 export const CatalogDeleted = named('CatalogDeleted', z.strictObject({ deleted: z.string(), items: z.int() }));
 
+export const ItemObject = named(
+  'ItemObject',
+  z.strictObject({
+    label: z.string().describe('COCO class name'),
+    classId: z.int().min(0).max(79),
+    score: z.number(),
+    box: z.strictObject({ x0: z.number(), y0: z.number(), x1: z.number(), y1: z.number() }).describe("in the item's own pixels"),
+  }),
+  'An object detected in a catalog item',
+);
+
 export const Item = named(
   'Item',
   z.strictObject({
@@ -32,6 +43,7 @@ export const Item = named(
     createdAt: timestamp,
     predictions: z.array(Prediction),
     boxes: z.array(Box),
+    objects: z.array(ItemObject).describe('the objects detected at ingest, best first (empty when none, or ingested without objects)'),
     thumbnailUrl: z.string(),
     imageUrl: z.string(),
     label: ItemLabel.nullable().optional().describe("under its catalog's active head: the item's label (null when none)"),
@@ -62,6 +74,7 @@ export const LabelsSet = named('LabelsSet', z.strictObject({ updated: z.array(z.
 export type Catalog = z.infer<typeof Catalog>;
 export type CatalogList = z.infer<typeof CatalogList>;
 export type CreateCatalog = z.input<typeof CreateCatalog>;
+export type ItemObject = z.infer<typeof ItemObject>;
 export type Item = z.infer<typeof Item>;
 export type ItemListQuery = z.input<typeof ItemListQuery>;
 export type ItemPage = z.infer<typeof ItemPage>;

@@ -42,6 +42,9 @@ export const SearchOptions = named(
     box: RegionParam.optional(),
     exact: flag().default(false).describe('brute-force search instead of HNSW'),
     label: z.string().min(1).max(500).optional().describe("only items with this label under the catalog's active classifier head (needs catalog)"),
+    objects: flag()
+      .default(false)
+      .describe("search by object (with `image`): the query's objects, each with the items holding the most similar objects and the matched object as `region` (an ObjectSearchResponse)"),
   }),
   'Options of a search; as multipart fields next to `image`, or in the JSON body',
 );
@@ -67,6 +70,20 @@ export const SearchResult = named(
     thumbnailUrl: z.string(),
     topClass: z.string().nullable(),
     label: ItemLabel.nullable().optional().describe('only when one catalog with an active head was searched; null when the item has no label'),
+  }),
+);
+
+export const ObjectRegion = named(
+  'ObjectRegion',
+  z.strictObject({ x0: z.number(), y0: z.number(), x1: z.number(), y1: z.number(), label: z.string() }),
+  "The result item's object that matched: its box in the item's own pixels and its COCO label",
+);
+
+export const ObjectSearchResult = named(
+  'ObjectSearchResult',
+  SearchResult.extend({
+    score: z.number().describe("cosine similarity of the matched object's vector to the query object's, 1 = identical"),
+    region: ObjectRegion,
   }),
 );
 
@@ -118,6 +135,8 @@ export const EmbedResponse = named(
 );
 
 export type Match = z.infer<typeof Match>;
+export type ObjectRegion = z.infer<typeof ObjectRegion>;
+export type ObjectSearchResult = z.infer<typeof ObjectSearchResult>;
 /** Multipart fields of detect (besides `image`). */
 export const DetectOptions = named(
   'DetectOptions',
@@ -155,6 +174,20 @@ export const DetectResponse = named(
   'DetectResponse',
   z.strictObject({ width: z.int(), height: z.int(), objects: z.array(DetectedObject).describe('best first, at most 20') }),
 );
+
+export const ObjectSearchResponse = named(
+  'ObjectSearchResponse',
+  z.strictObject({
+    width: z.int().describe("the query image's size: the query objects' boxes are in these pixels"),
+    height: z.int(),
+    objects: z
+      .array(z.strictObject({ object: DetectedObject, results: z.array(ObjectSearchResult).describe('one per item, best first') }))
+      .describe('the query image’s objects, best first (empty when none was found)'),
+    tookMs: z.number(),
+  }),
+);
+
+export type ObjectSearchResponse = z.infer<typeof ObjectSearchResponse>;
 
 export type DetectOptions = z.input<typeof DetectOptions>;
 export type DetectedObject = z.infer<typeof DetectedObject>;

@@ -17,6 +17,7 @@ import type {
   MetadataField,
   ReindexState,
   SearchOptions,
+  ObjectSearchResponse,
   SearchResponse,
   Session,
   Stats,
@@ -136,6 +137,14 @@ export class LoupeClient {
   /** Search by an image (optionally a `box` region of it). */
   search(image: ImageUpload, options: SearchOptions = {}): Promise<SearchResponse> {
     return this.#request('POST', '/search', this.#imageForm(image, { ...options }));
+  }
+
+  /**
+   * Search by object: the image's objects (as `detect` finds them), each with the catalog items holding the most
+   * similar objects — one result per item, with the matched object's box in that item's pixels as `region`.
+   */
+  searchByObjects(image: ImageUpload, options: Omit<SearchOptions, 'cursor'> = {}): Promise<ObjectSearchResponse> {
+    return this.#request('POST', '/search', this.#imageForm(image, { ...options, objects: true }));
   }
 
   /**

@@ -4,7 +4,9 @@
 import { join, resolve } from 'node:path';
 import { createStore, type Store } from '@loupe/db';
 import { createEmbedder, DEFAULT_POOLING, DEFAULT_PRECISION, vectorModelId, type Embedder, type Pooling, type Precision } from '@loupe/embedding';
+import { DETECTOR_MODEL_ID } from '@loupe/detection';
 import { createCatalogScope, type CatalogScope } from './catalogs.ts';
+import { createDetect, type Detect } from './detect.ts';
 import { InvalidQueryError } from './errors.ts';
 import { createHeads, type Heads } from './heads.ts';
 import { IndexManager } from './index-manager.ts';
@@ -21,6 +23,12 @@ export interface LoupeContext {
   readonly precision: Precision;
   /** The vectors this instance reads and writes (network + pooling + precision). */
   readonly modelId: string;
+  /** The objects (detector) and their vectors (the same network on each object's crop). */
+  readonly objectsModelId: string;
+  /** Ingest detects each item's objects and indexes them (LoupeOptions.objects, default true). */
+  readonly objects: boolean;
+  /** The detector (with the shared embedder for fused labels, object vectors and masks), loaded on first use. */
+  readonly detection: Detect;
   readonly logger: Logger | undefined;
   readonly store: Store;
   /** Originals and thumbnails (LoupeOptions.mediaDir or `media`). */
@@ -35,6 +43,14 @@ export interface LoupeContext {
   index(): Promise<IndexManager>;
   /** The index if something has opened it already. */
   openedIndex(): Promise<IndexManager | undefined>;
+  /** The object index: one vector per detected object of every item (ids: IndexManager.itemOf). */
+  objectIndex(): Promise<IndexManager>;
+  openedObjectIndex(): Promise<IndexManager | undefined>;
+}
+
+/** The model id of object vectors: the detector's objects, each embedded by the backbone model `modelId`. */
+export function objectsVectorModelId(modelId: string): string {
+  return `${modelId}+objects(${DETECTOR_MODEL_ID})`;
 }
 
 export async function createContext(options: LoupeOptions): Promise<LoupeContext> {
@@ -53,8 +69,13 @@ export async function createContext(options: LoupeOptions): Promise<LoupeContext
   const store = await createStore({ databaseUrl: options.databaseUrl ?? `file:${join(dataDir, 'loupe.db')}`, logger });
   let embedderPromise: Promise<Embedder> | undefined = options.embedder ? Promise.resolve(options.embedder) : undefined;
   let indexPromise: Promise<IndexManager> | undefined;
+  let objectIndexPromise: Promise<IndexManager> | undefined;
+  const objectsModelId = objectsVectorModelId(modelId);
   const embedder = () => (embedderPromise ??= createEmbedder({ device: 'auto', ...options.embedding, pooling, precision, logger }));
   const index = () => (indexPromise ??= IndexManager.open({ store, modelId, dim: FEATURE_DIM, dataDir, logger }));
+  const objectIndex = () => (objectIndexPromise ??= IndexManager.open({ store, modelId: objectsModelId, dim: FEATURE_DIM, dataDir, objects: true, logger }));
+  const e = options.embedding;
+  const detection = createDetect({ embedder, device: e?.device, threads: e?.threads, maxPixels: e?.maxPixels, modelDir: options.detectorModelDir, logger });
   const storage: MediaStore = options.media ?? new ImageStorage(resolve(options.mediaDir ?? dataDir));
   return {
     options,
@@ -62,6 +83,9 @@ export async function createContext(options: LoupeOptions): Promise<LoupeContext
     pooling,
     precision,
     modelId,
+    objectsModelId,
+    objects: options.objects ?? true,
+    detection,
     logger,
     store,
     storage,
@@ -72,5 +96,7 @@ export async function createContext(options: LoupeOptions): Promise<LoupeContext
     loadedEmbedder: async () => (embedderPromise ? embedderPromise.catch(() => undefined) : undefined),
     index,
     openedIndex: async () => (indexPromise ? indexPromise.catch(() => undefined) : undefined),
+    objectIndex,
+    openedObjectIndex: async () => (objectIndexPromise ? objectIndexPromise.catch(() => undefined) : undefined),
   };
 }

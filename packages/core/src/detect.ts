@@ -4,6 +4,7 @@
 import { createDetector, type DetectedObject, type Detection, type DetectOptions as DetectorDetectOptions, type Detector } from '@loupe/detection';
 import type { Device, Embedder, ImageInput, ImageSource } from '@loupe/embedding';
 import { createSegmenter, encodePlaced, type Rle, type Segmenter } from '@loupe/segmentation';
+import type { ObjectsAnalysis } from '@loupe/db';
 import type { Logger } from './types.ts';
 
 export interface DetectOptions extends DetectorDetectOptions {
@@ -68,5 +69,14 @@ export function createDetect(deps: {
       segmenter = undefined;
       await (await detector?.catch(() => undefined))?.dispose();
     },
+  };
+}
+
+/** An image's objects with their vectors, as the store keeps them (objects too small to embed are left out). */
+export async function objectsToStore(detection: Detect, image: ImageInput, modelId: string): Promise<ObjectsAnalysis> {
+  const found = await detection.detect(image, { vectors: true });
+  return {
+    modelId,
+    objects: found.objects.flatMap((o) => (o.vector ? [{ ...o.box, classId: o.classId, label: o.label, score: o.score, vector: o.vector }] : [])),
   };
 }

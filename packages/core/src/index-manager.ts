@@ -35,6 +35,12 @@ interface ItemFacts {
   classId: number | null;
 }
 
+/**
+ * An object index keys object r of item i as i · OBJECT_SLOTS + r (the store keeps at most this many objects per
+ * item, best first), so that ids stay numbers and a hit names its item and object.
+ */
+export const OBJECT_SLOTS = 32;
+
 /** Where the index snapshot of a model lives under a data directory (for tools that inspect it). */
 export function indexSnapshotPath(dataDir: string, modelId: string): string {
   return join(dataDir, 'index', modelId.replace(/[^a-zA-Z0-9._-]/g, '_'));
@@ -46,6 +52,8 @@ export class IndexManager {
   private exact: VectorIndex | undefined;
   private running: Promise<number> | undefined;
   private changesSinceSnapshot = 0;
+  /** Object indexes: how many objects each item has in the index. */
+  private readonly objectCounts = new Map<number, number>();
 
   private constructor(
     private readonly store: Store,
@@ -53,6 +61,8 @@ export class IndexManager {
     private readonly index: VectorIndex,
     sequence: number,
     private readonly snapshotPath: string,
+    /** An object index: each stored row holds an item's object vectors one after another. */
+    readonly objects: boolean,
     private readonly logger?: Logger,
   ) {
     this.sequence = sequence;
@@ -62,7 +72,7 @@ export class IndexManager {
     return indexSnapshotPath(dataDir, modelId);
   }
 
-  static async open(options: { store: Store; modelId: string; dim: number; dataDir: string; logger?: Logger }): Promise<IndexManager> {
+  static async open(options: { store: Store; modelId: string; dim: number; dataDir: string; objects?: boolean; logger?: Logger }): Promise<IndexManager> {
     const { store, modelId, dim, dataDir, logger } = options;
     const path = IndexManager.snapshotPathFor(dataDir, modelId);
     await mkdir(join(dataDir, 'index'), { recursive: true });
@@ -83,7 +93,7 @@ export class IndexManager {
       }
     }
     if (!index) throw new Error('unreachable');
-    const manager = new IndexManager(store, modelId, index, sequence, path, logger);
+    const manager = new IndexManager(store, modelId, index, sequence, path, options.objects ?? false, logger);
     if (sequence > 0) await manager.loadFacts();
     await manager.catchUp();
     return manager;
@@ -92,7 +102,16 @@ export class IndexManager {
   /** Catalog and class of every indexed item, for filters (the snapshot stores only ids and vectors). */
   private async loadFacts(): Promise<void> {
     for await (const rows of this.store.embeddings.streamAfter({ modelId: this.modelId, after: 0, batchSize: 5000 })) {
-      for (const r of rows) if (r.sequence <= this.sequence) this.facts.set(r.itemId, { catalogId: r.catalogId, classId: r.classId });
+      for (const r of rows) {
+        if (r.sequence > this.sequence) continue;
+        const facts = { catalogId: r.catalogId, classId: r.classId };
+        if (!this.objects) this.facts.set(r.itemId, facts);
+        else {
+          const count = r.vector.length / this.index.dim;
+          this.objectCounts.set(r.itemId, count);
+          for (let k = 0; k < count; k++) this.facts.set(r.itemId * OBJECT_SLOTS + k, facts);
+        }
+      }
     }
   }
 
@@ -106,13 +125,8 @@ export class IndexManager {
     let applied = 0;
     for await (const batch of this.store.embeddings.changesAfter({ modelId: this.modelId, after: this.sequence, batchSize: 1000 })) {
       for (const change of batch.changes) {
-        if (change.op === 'add') {
-          this.index.upsert(change.itemId, change.vector);
-          this.facts.set(change.itemId, { catalogId: change.catalogId, classId: change.classId });
-        } else {
-          this.index.remove(change.itemId);
-          this.facts.delete(change.itemId);
-        }
+        if (change.op === 'add') this.add(change.itemId, change.vector, { catalogId: change.catalogId, classId: change.classId });
+        else this.remove(change.itemId);
         applied++;
       }
       this.sequence = batch.lastSequence;
@@ -124,6 +138,44 @@ export class IndexManager {
       this.logger?.debug?.({ applied, sequence: this.sequence }, 'index caught up');
     }
     return this.sequence;
+  }
+
+  /** An item's vector, or (object index) its objects' vectors replacing those it had. */
+  private add(itemId: number, vector: Float32Array, facts: ItemFacts): void {
+    const dim = this.index.dim;
+    if (!this.objects) {
+      if (vector.length !== dim) return this.logger?.warn?.({ itemId, dim: vector.length }, 'a stored vector of the wrong length; skipped');
+      this.index.upsert(itemId, vector);
+      this.facts.set(itemId, facts);
+      return;
+    }
+    const count = Math.min(OBJECT_SLOTS, Math.floor(vector.length / dim));
+    this.remove(itemId, count);
+    for (let k = 0; k < count; k++) {
+      this.index.upsert(itemId * OBJECT_SLOTS + k, vector.subarray(k * dim, (k + 1) * dim));
+      this.facts.set(itemId * OBJECT_SLOTS + k, facts);
+    }
+    this.objectCounts.set(itemId, count);
+  }
+
+  /** An item's vector, or (object index) its objects' vectors from the `from`-th on. */
+  private remove(itemId: number, from = 0): void {
+    if (!this.objects) {
+      this.index.remove(itemId);
+      this.facts.delete(itemId);
+      return;
+    }
+    const count = this.objectCounts.get(itemId) ?? 0;
+    for (let k = from; k < count; k++) {
+      this.index.remove(itemId * OBJECT_SLOTS + k);
+      this.facts.delete(itemId * OBJECT_SLOTS + k);
+    }
+    if (from === 0) this.objectCounts.delete(itemId);
+  }
+
+  /** The item an index id belongs to (the id itself, or for an object index its item). */
+  itemOf(id: number): number {
+    return this.objects ? Math.floor(id / OBJECT_SLOTS) : id;
   }
 
   get size(): number {
@@ -159,8 +211,9 @@ export class IndexManager {
     const filtering = catalogs !== undefined || options.classId !== undefined || options.excludeId !== undefined || options.ids !== undefined;
     const filter = filtering
       ? (id: number) => {
-          if (id === options.excludeId) return false;
-          if (options.ids && !options.ids.has(id)) return false;
+          const item = this.itemOf(id);
+          if (item === options.excludeId) return false;
+          if (options.ids && !options.ids.has(item)) return false;
           const f = this.facts.get(id);
           if (!f) return false;
           if (catalogs && !catalogs.has(f.catalogId)) return false;

@@ -13,6 +13,7 @@ export function ingestDeps(ctx: LoupeContext): IngestDeps {
     embedder: ctx.embedder,
     index: ctx.index,
     modelId: ctx.modelId,
+    ...(ctx.objects ? { objects: { modelId: ctx.objectsModelId, detection: ctx.detection, index: ctx.objectIndex } } : {}),
     maxPixels: ctx.options.embedding?.maxPixels,
     snapshotEvery: ctx.options.snapshotEvery ?? 2000,
     logger: ctx.logger,

@@ -1,12 +1,13 @@
 // Ingest: source entries → read → hash → (duplicate? record it) → batched analysis (decoding overlapped with
-// inference) → original + thumbnail on disk → ONE transaction (item + embedding + predictions + boxes + the job
-// file's outcome) → index catch-up; storing a batch overlaps the next batch's inference. Exactly once under crashes: a file counts as done only when its outcome row is
+// inference) → the item's objects (detector + one backbone pass over their crops) → original + thumbnail on disk →
+// ONE transaction (item + embedding + predictions + boxes + objects + the job file's outcome) → index catch-up; storing a batch overlaps the next batch's inference. Exactly once under crashes: a file counts as done only when its outcome row is
 // committed, in the same transaction as its item; a restarted job skips exactly those files. Files written before a
 // crash are content-addressed, so writing them again is harmless; the index catches up from the database.
 import { basename } from 'node:path';
-import { DuplicateItemError, InvalidInputError, type Catalog, type Item, type Job, type Store } from '@loupe/db';
+import { DuplicateItemError, InvalidInputError, type Catalog, type Item, type Job, type ObjectsAnalysis, type Store } from '@loupe/db';
 import { probeImage, type Embedder, type ImageAnalysis } from '@loupe/embedding';
 import { NotFoundError } from './errors.ts';
+import { objectsToStore, type Detect } from './detect.ts';
 import type { IndexManager } from './index-manager.ts';
 import { ENTRY_LIMITS, entryFieldProblem, type IngestSource, type SourceEntry } from './sources/index.ts';
 import { MIME_TYPES, sha256Hex, type MediaStore } from './storage.ts';
@@ -18,6 +19,8 @@ export interface IngestDeps {
   embedder: () => Promise<Embedder>;
   index: () => Promise<IndexManager>;
   modelId: string;
+  /** Detect each item's objects and index their vectors under `objects.modelId` (search by object). */
+  objects?: { modelId: string; detection: Detect; index: () => Promise<IndexManager> };
   maxPixels?: number;
   snapshotEvery: number;
   logger?: Logger;
@@ -59,7 +62,8 @@ export async function runIngest(
   const { store, storage, logger } = deps;
   // The model and the index load first, so that tookMs (and the rate derived from it) measures the ingest itself.
   const embedder = await deps.embedder();
-  const index = await deps.index();
+  const objects = options.objects === false ? undefined : deps.objects;
+  const indexes = [await deps.index(), ...(objects ? [await objects.index()] : [])];
   const started = performance.now();
   let job: Job;
   let resumed: boolean;
@@ -162,7 +166,18 @@ export async function runIngest(
       yield p.bytes;
     }
   }
+  /** The item's objects with their vectors; none stored (and so none indexed) when the detector fails on it. */
+  const detectObjects = async (p: Prepared): Promise<ObjectsAnalysis | undefined> => {
+    if (!objects) return undefined;
+    try {
+      return await objectsToStore(objects.detection, p.bytes, objects.modelId);
+    } catch (error) {
+      logger?.warn?.({ file: p.entry.key, err: firstLine(error) }, 'object detection failed; the item is stored without objects');
+      return undefined;
+    }
+  };
   const storeOne = async (p: Prepared, analysis: ImageAnalysis) => {
+    const found = await detectObjects(p);
     const { storedFile, thumbnailFile } = await storage.store(p.bytes, p.hash, p.format);
     const { entry } = p;
     try {
@@ -180,6 +195,7 @@ export async function runIngest(
         sizeBytes: p.bytes.byteLength,
         sourceName: entry.key,
         analysis: { modelId: deps.modelId, vector: analysis.vector, predictions: analysis.predictions.slice(0, 5), boxes: analysis.boxes },
+        ...(found ? { objects: found } : {}),
         jobFile: { jobId: job.id, path: entry.key },
       });
       // Auto-label (issue 7): the catalog's active head, if any, labels the new item (marked "predicted").
@@ -228,16 +244,20 @@ export async function runIngest(
     if (++sinceCatchUp >= batch) {
       sinceCatchUp = 0;
       enqueue('(index)', async () => {
-        await index.catchUp();
-        if (index.pendingSnapshotChanges >= deps.snapshotEvery) await index.snapshot();
+        for (const index of indexes) {
+          await index.catchUp();
+          if (index.pendingSnapshotChanges >= deps.snapshotEvery) await index.snapshot();
+        }
       });
     }
     if (queued > 2 * batch) await chain;
   }
   await chain;
   if (failure) throw failure.error;
-  await index.catchUp();
-  await index.snapshot();
+  for (const index of indexes) {
+    await index.catchUp();
+    await index.snapshot();
+  }
   await report(true);
   const interrupted = options.signal?.aborted ?? false;
   // A claimed job is finished by the job runner that holds its lease (with the result); a direct run finishes here.

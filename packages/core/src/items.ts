@@ -27,7 +27,7 @@ export interface ItemFile {
 }
 
 export function createItems(ctx: LoupeContext) {
-  const { store, modelId, heads, scope } = ctx;
+  const { store, modelId, objectsModelId, heads, scope } = ctx;
 
   async function withLabels(items: HydratedItem[], catalog: string, head: ClassifierHead | null): Promise<ItemView[]> {
     const labels = head ? await heads.labelsOf(head, items.map((i) => i.id)) : undefined;
@@ -35,9 +35,9 @@ export function createItems(ctx: LoupeContext) {
   }
 
   return {
-    /** An item with its predictions and boxes (of this instance's model) and its label. NotFoundError if missing. */
+    /** An item with its predictions, boxes and objects (of this instance's models) and its label. NotFoundError if missing. */
     async get(id: number): Promise<ItemView> {
-      const [item] = await store.items.getByIds([id], { modelId });
+      const [item] = await store.items.getByIds([id], { modelId, objectsModelId });
       if (!item) throw new NotFoundError(`no item ${id}`);
       const [view] = await withLabels([item], await scope.slugOf(item.catalogId), await heads.activeHead(item.catalogId));
       return view!;
@@ -47,7 +47,7 @@ export function createItems(ctx: LoupeContext) {
     async list(catalog: string, options: { limit?: number; cursor?: number | null; classId?: number } = {}): Promise<ItemPageView> {
       const c = await scope.bySlug(catalog);
       const page = await store.items.list({ catalogId: c.id, limit: options.limit, cursor: options.cursor ?? null, classId: options.classId, modelId });
-      const hydrated = await store.items.getByIds(page.items.map((i) => i.id), { modelId });
+      const hydrated = await store.items.getByIds(page.items.map((i) => i.id), { modelId, objectsModelId });
       return { items: await withLabels(hydrated, c.slug, await heads.activeHead(c.id)), nextCursor: page.nextCursor };
     },
 
@@ -66,7 +66,7 @@ export function createItems(ctx: LoupeContext) {
     /** Deletes items; the index follows. */
     async remove(ids: number[]): Promise<{ deleted: number }> {
       const result = await store.items.delete(ids);
-      await (await ctx.openedIndex())?.catchUp();
+      for (const index of [await ctx.openedIndex(), await ctx.openedObjectIndex()]) await index?.catchUp();
       return result;
     },
   };

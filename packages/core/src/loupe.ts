@@ -6,7 +6,7 @@ import type { Catalog, CatalogWithCount, MatchCalibration } from '@loupe/db';
 import type { ImageInput, Settled } from '@loupe/embedding';
 import { createApiKeys, type ApiKeys } from './api-keys.ts';
 import { createCatalogs } from './catalogs.ts';
-import { createDetect, type DetectOptions, type DetectResult } from './detect.ts';
+import type { DetectOptions, DetectResult } from './detect.ts';
 import { isJobFault } from './errors.ts';
 import { createContext, type LoupeContext } from './context.ts';
 import type { Heads } from './heads.ts';
@@ -19,7 +19,7 @@ import { reindex, type ReindexOptions, type ReindexResult } from './reindex.ts';
 import { createSearch } from './search.ts';
 import { createSecurity, type Audit, type Sessions } from './security.ts';
 import type { IngestSource, SourceLimits } from './sources/index.ts';
-import type { IngestOptions, IngestSummary, LoupeOptions, LoupeStats, SearchOptions, SearchResponse } from './types.ts';
+import type { IngestOptions, IngestSummary, LoupeOptions, LoupeStats, ObjectSearchResponse, SearchOptions, SearchResponse } from './types.ts';
 
 export interface Loupe {
   /** The id of the vectors this instance reads and writes (network + pooling). */
@@ -65,6 +65,12 @@ export interface Loupe {
   ingest(source: string | IngestSource, options: IngestOptions & { limits?: Partial<SourceLimits>; allowRoots?: string[] }): Promise<IngestSummary>;
   /** One response per query image, in order; a bad image gives `{ ok: false, error }` in its place. */
   search(queries: ImageInput[], options?: SearchOptions): Promise<Array<Settled<SearchResponse>>>;
+  /**
+   * Search by object: each query image's objects (as `detect` finds them), each with the catalog items holding the
+   * most similar objects and the matched object's box (`region`). One response per image; a bad image gives
+   * `{ ok: false, error }` in its place.
+   */
+  searchByObjects(queries: ImageInput[], options?: SearchOptions): Promise<Array<Settled<ObjectSearchResponse>>>;
   /** "More like this": the neighbours of an indexed item (the item itself left out). */
   searchByItem(itemId: number, options?: SearchOptions): Promise<SearchResponse>;
   /**
@@ -111,8 +117,7 @@ export function facade(ctx: LoupeContext): Loupe {
   const items = createItems(ctx);
   const search = createSearch(ctx);
   const ingest = createIngest(ctx);
-  const e = ctx.options.embedding;
-  const detection = createDetect({ embedder: ctx.embedder, device: e?.device, threads: e?.threads, maxPixels: e?.maxPixels, modelDir: ctx.options.detectorModelDir, logger });
+  const detection = ctx.detection;
   const loupe: Loupe = {
     modelId: ctx.modelId,
     catalogs: createCatalogs(ctx),
@@ -165,6 +170,7 @@ export function facade(ctx: LoupeContext): Loupe {
     }),
     ingest: ingest.ingest,
     search: search.byImages,
+    searchByObjects: search.byObjects,
     searchByItem: search.byItem,
     searchByVector: search.byVector,
     searchMore: search.more,
@@ -192,9 +198,10 @@ export function facade(ctx: LoupeContext): Loupe {
     detect: (image, opts) => detection.detect(image, opts),
     async close() {
       await detection.close();
-      const index = await ctx.openedIndex();
-      if (index && index.pendingSnapshotChanges > 0) await index.snapshot().catch((error) => logger?.warn?.({ err: error }, 'index snapshot on close failed'));
-      index?.close();
+      for (const index of [await ctx.openedIndex(), await ctx.openedObjectIndex()]) {
+        if (index && index.pendingSnapshotChanges > 0) await index.snapshot().catch((error) => logger?.warn?.({ err: error }, 'index snapshot on close failed'));
+        index?.close();
+      }
       await heads.close();
       if (!ctx.options.embedder) await (await ctx.loadedEmbedder())?.dispose();
       await store.close();

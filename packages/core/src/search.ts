@@ -9,7 +9,8 @@ import type { SearchHit } from '@loupe/vector-index';
 import { CursorExpiredError, InvalidQueryError, NotFoundError, VectorModelMismatchError } from './errors.ts';
 import { FEATURE_DIM, type LoupeContext } from './context.ts';
 import { atLeast, MATCHES, matchOf, type Match, type MatchThresholds } from './relevance.ts';
-import type { QueryAnalysis, SearchOptions, SearchResponse, SearchResult } from './types.ts';
+import { OBJECT_SLOTS } from './index-manager.ts';
+import type { ObjectSearchResponse, ObjectSearchResult, QueryAnalysis, QueryObjectResults, SearchOptions, SearchResponse, SearchResult } from './types.ts';
 
 /** How long an unused query stays pageable, and how many are kept (the oldest go first). */
 const CURSOR_TTL_MS = 15 * 60_000;
@@ -125,6 +126,39 @@ export function createSearch(ctx: LoupeContext) {
     return { q, token: remember(q) };
   }
 
+  /** The k items whose objects are closest to one query object's vector: each item's best object, with its match. */
+  async function objectHits(vector: Float32Array, opts: SearchOptions, s: Scope, k: number): Promise<ObjectSearchResult[]> {
+    const index = await ctx.objectIndex();
+    const minMatch = checkMinMatch(opts.minMatch);
+    const best = new Map<number, SearchHit>();
+    // An item may hold several similar objects: ask for more hits until k items are found or the index has no more.
+    for (let asked = 4 * k; ; asked *= 2) {
+      const hits = index.search(vector, { k: asked, ef: opts.ef, minScore: opts.minScore, exact: opts.exact, catalogIds: s.catalogIds, ids: s.ids });
+      best.clear();
+      for (const h of hits) if (!best.has(index.itemOf(h.id))) best.set(index.itemOf(h.id), h);
+      if (best.size >= k || hits.length < asked || asked >= 64 * k) break;
+    }
+    const catalogs = [...new Set([...best.values()].map((h) => index.catalogOf(h.id)).filter((c): c is number => c !== undefined))];
+    const thresholds = await relevance.thresholds(catalogs);
+    const items = new Map((await store.items.getByIds([...best.keys()], { modelId, objectsModelId: ctx.objectsModelId })).map((i) => [i.id, i]));
+    const labels = s.head ? await heads.labelsOf(s.head, [...items.keys()]) : undefined;
+    const results: ObjectSearchResult[] = [];
+    for (const [itemId, hit] of best) {
+      const item = items.get(itemId);
+      const t = thresholds.get(index.catalogOf(hit.id) ?? -1);
+      const object = item?.objects?.[hit.id % OBJECT_SLOTS];
+      if (!item || !t || !object) continue; // deleted since the index was read
+      const match = matchOf(hit.score, t);
+      if (minMatch !== undefined && !atLeast(match, minMatch)) continue;
+      const { x0, y0, x1, y1, label } = object;
+      const result: ObjectSearchResult = { id: itemId, score: hit.score, match, item, catalog: await scope.slugOf(item.catalogId), region: { x0, y0, x1, y1, label } };
+      if (labels) result.label = labels.get(itemId) ?? null;
+      results.push(result);
+      if (results.length === k) break;
+    }
+    return results;
+  }
+
   const queryOf = (a: ImageAnalysis): QueryAnalysis => ({ width: a.width, height: a.height, predictions: a.predictions, boxes: a.boxes });
 
   return {
@@ -146,6 +180,33 @@ export function createSearch(ctx: LoupeContext) {
         if (s.head) query.head = await heads.describe(s.head, r.value.vector, r.value.featureMap);
         const { q, token } = start(r.value.vector, opts, s, query);
         out.push({ index: r.index, ok: true, value: await page(q, token, 0, k, started) });
+      }
+      return out;
+    },
+
+    /**
+     * Search by object: detects each query image's objects and, for each, finds the catalog items holding the most
+     * similar objects (one result per item, with the matched object's box as `region`). One response per image, in
+     * order; a bad image gives `{ ok: false, error }` in its place.
+     */
+    async byObjects(queries: ImageInput[], opts: SearchOptions = {}): Promise<Array<Settled<ObjectSearchResponse>>> {
+      const k = checkK(opts.k);
+      checkMinMatch(opts.minMatch);
+      const s = await resolveScope(opts);
+      await (await ctx.objectIndex()).catchUp();
+      const out: Array<Settled<ObjectSearchResponse>> = [];
+      for (const [i, image] of queries.entries()) {
+        const started = performance.now();
+        let found;
+        try {
+          found = await ctx.detection.detect(image, { vectors: true });
+        } catch (error) {
+          out.push({ index: i, ok: false, error: error as Error });
+          continue;
+        }
+        const objects: QueryObjectResults[] = [];
+        for (const { vector, ...object } of found.objects) objects.push({ object, results: vector ? await objectHits(vector, opts, s, k) : [] });
+        out.push({ index: i, ok: true, value: { width: found.width, height: found.height, objects, tookMs: Math.round(performance.now() - started) } });
       }
       return out;
     },

@@ -1,3 +1,4 @@
+import type { DetectedObjectView } from './detect.ts';
 import type { Match } from './relevance.ts';
 // Public types of @loupe/core.
 import type { Box, Embedder, EmbedderOptions, Pooling, Precision, Prediction } from '@loupe/embedding';
@@ -34,6 +35,11 @@ export interface LoupeOptions {
   embedding?: Omit<EmbedderOptions, 'logger'>;
   /** Where the built detector lives (default: the detection package's model/ folder). */
   detectorModelDir?: string;
+  /**
+   * Ingest detects every item's objects (CenterNet, labels fused with the backbone on each crop) and indexes a vector
+   * per object for search by object (default true). Off: items get no objects; `reindex({ objects: true })` adds them.
+   */
+  objects?: boolean;
   /** Limits for zip sources (entry count, sizes, compression ratio). */
   sourceLimits?: Partial<SourceLimits>;
   /** An embedder to share (e.g. one per process); when given, close() leaves it open. Default: created on first use. */
@@ -73,6 +79,8 @@ export interface IngestSummary {
 
 export interface IngestOptions {
   catalog: string;
+  /** Detect and index each item's objects (default: LoupeOptions.objects). */
+  objects?: boolean;
   catalogName?: string;
   onProgress?: (progress: IngestProgress) => void;
   signal?: AbortSignal;
@@ -135,6 +143,36 @@ export interface SearchResponse {
   results: SearchResult[];
   /** Pass to `searchMore` for the next page (the query is kept server-side for a while); null at the end. */
   nextCursor: string | null;
+  tookMs: number;
+}
+
+/** The part of a result item that matched a query object: that object's box, in the item's own pixels, and its label. */
+export interface ObjectRegion {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  label: string;
+}
+
+export interface ObjectSearchResult extends SearchResult {
+  /** The item's object that matched best (`score` is that object's cosine similarity to the query object). */
+  region: ObjectRegion;
+}
+
+/** One object of a query image and the catalog items holding the most similar objects (one result per item). */
+export interface QueryObjectResults {
+  /** The query object as `detect` gives it (without its vector). */
+  object: DetectedObjectView;
+  results: ObjectSearchResult[];
+}
+
+export interface ObjectSearchResponse {
+  /** The query image's size; the query objects' boxes are in these pixels. */
+  width: number;
+  height: number;
+  /** Best first; empty when the detector found nothing. */
+  objects: QueryObjectResults[];
   tookMs: number;
 }
 

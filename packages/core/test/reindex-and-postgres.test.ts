@@ -42,7 +42,7 @@ describe('reindex', () => {
     });
     assert.equal((await loupe.stats()).indexed, 2);
     const result = await loupe.reindex();
-    assert.deepEqual(result, { reindexed: 1, failed: [] });
+    assert.deepEqual(result, { reindexed: 1, objects: 1, failed: [] }, 'the stored item had neither a vector nor objects');
     assert.equal((await loupe.stats()).indexed, 3);
     const [r] = await loupe.search([join(PHOTOS, 'squirrel.jpg')], { k: 1 });
     assert.ok(r!.ok && r!.value.results[0]!.id === item.id && r!.value.results[0]!.score > 0.999);
@@ -50,8 +50,8 @@ describe('reindex', () => {
     assert.equal(squirrel.predictions[0]!.label, 'fox squirrel', 'reindex stores predictions too');
     // --all recomputes every item (a new sequence each), and nothing is duplicated.
     const before = await loupe.store.embeddings.latestSequence();
-    assert.equal((await loupe.reindex({ all: true })).reindexed, 3);
-    assert.equal(await loupe.store.embeddings.latestSequence(), before + 3);
+    assert.deepEqual(await loupe.reindex({ all: true }), { reindexed: 3, objects: 3, failed: [] });
+    assert.equal(await loupe.store.embeddings.latestSequence(), before + 6, 'a new sequence for each vector and each item’s objects');
     assert.equal((await loupe.stats()).indexed, 3);
   });
 });
@@ -70,7 +70,7 @@ describe('changing the pooling', () => {
       opened.push(now);
       const stats = await now.stats();
       assert.deepEqual([stats.items, stats.indexed, stats.pooling, stats.model], [3, 0, 'gem', vectorModelId('gem')]);
-      assert.deepEqual(await now.reindex(), { reindexed: 3, failed: [] });
+      assert.deepEqual(await now.reindex(), { reindexed: 3, objects: 3, failed: [] }, 'objects too: their vectors are the new pooling’s');
       assert.equal((await now.stats()).indexed, 3);
       const [r] = await now.search([join(PHOTOS, 'eagle.jpg')], { k: 1 });
       assert.ok(r!.ok && r!.value.results[0]!.item.sourceName === 'eagle.jpg' && r!.value.results[0]!.score > 0.999);

@@ -47,7 +47,7 @@ describe('index snapshots across processes', () => {
       assert.ok(results.includes(true));
       const c = await IndexManager.open({ store, modelId: MODEL, dim: 2048, dataDir });
       assert.equal(c.size, 20);
-      assert.equal(c.coveredSequence, await store.embeddings.latestSequence());
+      assert.equal(c.coveredSequence, await store.embeddings.latestSequence({ modelId: MODEL }));
       for (const m of [a, b, c]) m.close();
     } finally {
       await store.close();

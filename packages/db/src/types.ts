@@ -120,6 +120,17 @@ export interface Analysis {
   boxes?: BoxInput[];
 }
 
+/**
+ * The objects a detector found in an item, for one objects model id, best first: each one's box, COCO class and
+ * vector. Stored as the item's boxes under that model id (in this order) and ONE embedding row holding the vectors
+ * one after another (object r at offset r·dim; none when the item has no objects), so that objects share the
+ * embeddings' change log, catch-up and removal.
+ */
+export interface ObjectsAnalysis {
+  modelId: string;
+  objects: Array<BoxInput & { vector: Float32Array }>;
+}
+
 export interface NewItem {
   catalogId: number;
   externalId?: string | null;
@@ -139,6 +150,8 @@ export interface NewItem {
 export interface InsertItemInput extends NewItem {
   /** Stored in the same transaction, with a new sequence (an "add" event). */
   analysis?: Analysis;
+  /** The item's objects, in the same transaction (their own add event). */
+  objects?: ObjectsAnalysis;
   /** Records this job file as "ok" (and counts it) in the same transaction: a crash can never split the two. */
   jobFile?: { jobId: number; path: string };
 }
@@ -152,6 +165,8 @@ export interface InsertedItem {
 export interface HydratedItem extends Item {
   predictions: Prediction[];
   boxes: Box[];
+  /** With `objectsModelId`: the item's detected objects, best first (empty when none were found or stored). */
+  objects?: Box[];
 }
 
 export interface ItemListOptions {
@@ -184,7 +199,7 @@ export interface ItemRepository {
    * The items with these ids, in the order given (for hydrating search results); ids that do not exist are left
    * out. Predictions and boxes are included, only `modelId`'s when given.
    */
-  getByIds(ids: readonly number[], options?: { modelId?: string }): Promise<HydratedItem[]>;
+  getByIds(ids: readonly number[], options?: { modelId?: string; objectsModelId?: string }): Promise<HydratedItem[]>;
   list(options?: ItemListOptions): Promise<ItemPage>;
   count(options?: { catalogId?: number }): Promise<number>;
   /** Deletes items (cascading to their rows), recording a remove event per deleted embedding. */
@@ -233,6 +248,8 @@ export interface EmbeddingRepository {
    * Throws NotFoundError.
    */
   upsert(itemId: number, analysis: Analysis): Promise<{ sequence: number }>;
+  /** Stores (or replaces) an item's objects for one objects model id, with a new sequence — used by reindex. */
+  upsertObjects(itemId: number, objects: ObjectsAnalysis): Promise<{ sequence: number }>;
   get(itemId: number, modelId: string): Promise<EmbeddingRow | null>;
   /** Current embeddings of a model with sequence > after, in sequence order, in batches (full rebuilds). */
   streamAfter(options: StreamOptions): AsyncGenerator<EmbeddingRow[]>;
@@ -242,8 +259,8 @@ export interface EmbeddingRepository {
    * skipped (a later event covers it); `lastSequence` still advances past it.
    */
   changesAfter(options: Omit<StreamOptions, 'catalogId'>): AsyncGenerator<ChangeBatch>;
-  /** The highest sequence ever allocated (0 when none). */
-  latestSequence(): Promise<number>;
+  /** The highest sequence ever allocated (0 when none), or the highest of one model's events. */
+  latestSequence(options?: { modelId?: string }): Promise<number>;
   count(options?: { modelId?: string; catalogId?: number }): Promise<number>;
   /** Model ids with their embedding counts. */
   models(): Promise<{ modelId: string; count: number }[]>;

@@ -605,6 +605,44 @@ for (const provider of providers) {
       await assert.rejects(store.apiKeys.revoke(999_999), NotFoundError);
     });
 
+    test("an item's objects: boxes in rank order and one vector each, in the item's transaction, replaced and removed through the change log", async () => {
+      const OBJECTS = 'objects-test';
+      const catalog = await store.catalogs.create({ slug: 'with-objects' });
+      const box = (label: string, x0: number, score: number) => ({ x0, y0: 5, x1: x0 + 50, y1: 80, classId: label === 'cat' ? 15 : 16, label, score });
+      const before = await store.embeddings.latestSequence({ modelId: OBJECTS });
+      const { item } = await store.items.insert({
+        ...newItem(catalog.id),
+        analysis: { modelId: MODEL, vector: vectorFor(1) },
+        objects: { modelId: OBJECTS, objects: [{ ...box('cat', 10, 0.9), vector: vectorFor(2) }, { ...box('dog', 100, 0.6), vector: vectorFor(3) }] },
+      });
+      const [hydrated] = await store.items.getByIds([item.id], { modelId: MODEL, objectsModelId: OBJECTS });
+      assert.deepEqual(hydrated!.objects!.map((o) => [o.label, o.x0, o.score]), [['cat', 10, 0.9], ['dog', 100, 0.6]]);
+      assert.deepEqual(hydrated!.boxes, [], "the objects are not the item's own boxes");
+      // One embedding row for the objects: their vectors one after another, with its own add event.
+      const row = await store.embeddings.get(item.id, OBJECTS);
+      assert.deepEqual([...row!.vector], [...vectorFor(2), ...vectorFor(3)]);
+      assert.ok((await store.embeddings.latestSequence({ modelId: OBJECTS })) > before);
+      // Replaced (reindex): the new list only, a new sequence; an item with no objects keeps an empty row.
+      const { sequence } = await store.embeddings.upsertObjects(item.id, { modelId: OBJECTS, objects: [] });
+      assert.equal((await store.embeddings.get(item.id, OBJECTS))!.vector.length, 0);
+      assert.deepEqual((await store.items.getByIds([item.id], { objectsModelId: OBJECTS }))[0]!.objects, []);
+      assert.equal(await store.embeddings.latestSequence({ modelId: OBJECTS }), sequence);
+      // Bad objects are refused before anything is written.
+      await assert.rejects(
+        store.items.insert({ ...newItem(catalog.id), analysis: { modelId: MODEL, vector: vectorFor(4) }, objects: { modelId: OBJECTS, objects: [{ ...box('cat', 10, 0.9), vector: new Float32Array([1, Number.NaN]) }] } }),
+        InvalidInputError,
+      );
+      await assert.rejects(
+        store.items.insert({ ...newItem(catalog.id), analysis: { modelId: MODEL, vector: vectorFor(4) }, objects: { modelId: OBJECTS, objects: Array.from({ length: 33 }, () => ({ ...box('cat', 10, 0.9), vector: vectorFor(5) })) } }),
+        /at most 32 objects/,
+      );
+      // Deleting the item logs a remove event for its objects too.
+      await store.items.delete([item.id]);
+      const changes = [];
+      for await (const batch of store.embeddings.changesAfter({ modelId: OBJECTS, after: sequence })) changes.push(...batch.changes);
+      assert.deepEqual(changes.map((c) => [c.op, c.itemId]), [['remove', item.id]]);
+    });
+
     test('stats', async () => {
       const stats = await store.stats();
       assert.equal(stats.provider, provider.name);

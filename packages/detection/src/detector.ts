@@ -35,7 +35,10 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
       const minScore = opts.minScore ?? options.minScore ?? DETECT_DEFAULTS.minScore;
       const maxObjects = opts.maxObjects ?? options.maxObjects ?? DETECT_DEFAULTS.maxObjects;
       const iouThreshold = opts.iouThreshold ?? options.iouThreshold ?? DETECT_DEFAULTS.iouThreshold;
+      const vectors = opts.vectors ?? options.vectors ?? false;
+      if (vectors && !classifier) throw new InvalidInputError('object vectors need the detector to be created with a classifier');
       const fuse = Boolean(classifier) && (opts.fuse ?? options.fuse ?? true);
+      const crops = fuse || vectors; // one pass over the crops gives both the fused labels and the vectors
 
       const decoded = await decodeRGB(image, maxPixels);
       const { pixels } = await decodeImage(decoded.rgb, size);
@@ -44,11 +47,11 @@ export async function createDetector(options: DetectorOptions = {}): Promise<Det
       const candidateMin = fuse ? Math.min(minScore, FUSION_DEFAULTS.candidateMinScore, FUSION_DEFAULTS.proposalMinScore) : minScore;
       const found = decodeDetections(rows, size, decoded.region, { minScore: candidateMin, iouThreshold });
       let objects = found.objects;
-      if (fuse && classifier) {
+      if (crops && classifier) {
         // Crops only of candidates that could make the cut (at most twice the objects asked for); a relabelled box can
         // then duplicate another box of its new class, so suppression runs again.
-        const candidates = objects.filter((o) => o.score >= Math.min(minScore, FUSION_DEFAULTS.candidateMinScore)).slice(0, 2 * maxObjects);
-        objects = nonMaxSuppression(await fuseObjects(candidates, found.proposals, decoded, classifier), iouThreshold);
+        const candidates = objects.filter((o) => o.score >= (fuse ? Math.min(minScore, FUSION_DEFAULTS.candidateMinScore) : minScore)).slice(0, 2 * maxObjects);
+        objects = nonMaxSuppression(await fuseObjects(candidates, found.proposals, decoded, classifier, { vectors, relabel: fuse }), iouThreshold);
       }
       objects = objects.filter((o) => o.score >= minScore).slice(0, maxObjects);
       return { width: decoded.width, height: decoded.height, objects };

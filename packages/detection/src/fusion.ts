@@ -5,7 +5,7 @@
 // ImageNet's 1000 fine classes separate those, and its 118 dog breeds sum to "dog". Choosing only among CenterNet's
 // proposals keeps a box from taking the class of something else inside it (a bicycle box holding a dog, a giraffe
 // box holding a zebra, ImageNet having no giraffe) — measured: letting the crop pick any class made those errors.
-import { intersectionOverUnion, type DecodedRGB } from '@loupe/embedding';
+import { intersectionOverUnion, InvalidInputError, type DecodedRGB, type Prediction } from '@loupe/embedding';
 import { COCO_LABELS, type CocoLabel } from './coco.ts';
 import { imagenetToCocoMap } from './imagenet-to-coco.ts';
 import type { CropClassifier, DetectedObject } from './types.ts';
@@ -42,13 +42,21 @@ export function cocoFromImagenet(
   return best;
 }
 
-/** Relabels `objects` in place of CenterNet's where their crop is confident; every object gets its crop's `imagenet`. */
+function withVectors(classifier: CropClassifier): NonNullable<CropClassifier['classifyAndEmbed']> {
+  if (!classifier.classifyAndEmbed) throw new InvalidInputError('object vectors need a crop classifier that also embeds (classifyAndEmbed)');
+  return classifier.classifyAndEmbed.bind(classifier);
+}
+
+/**
+ * Relabels `objects` in place of CenterNet's where their crop is confident; every object gets its crop's `imagenet`
+ * (and, with `vectors`, its crop's vector from the same pass).
+ */
 export async function fuseObjects(
   objects: DetectedObject[],
   proposals: DetectedObject[],
   image: DecodedRGB,
   classifier: CropClassifier,
-  options: { minCropScore?: number } = {},
+  options: { minCropScore?: number; vectors?: boolean; relabel?: boolean } = {},
 ): Promise<DetectedObject[]> {
   const minCropScore = options.minCropScore ?? FUSION_DEFAULTS.minCropScore;
   const { rgb, region } = image;
@@ -59,12 +67,14 @@ export async function fuseObjects(
     source: rgb,
     region: { x0: o.box.x0 - region.x0, y0: o.box.y0 - region.y0, x1: o.box.x1 - region.x0, y1: o.box.y1 - region.y0 },
   }));
-  const results = await classifier.classify(crops, { topK: FUSION_DEFAULTS.topK });
+  const results: Array<{ predictions: Prediction[]; vector?: Float32Array }> = options.vectors
+    ? await withVectors(classifier)(crops, { topK: FUSION_DEFAULTS.topK })
+    : await classifier.classify(crops, { topK: FUSION_DEFAULTS.topK });
   const fused = new Map<DetectedObject, DetectedObject>();
   croppable.forEach((o, i) => {
-    const predictions = results[i]!.predictions;
+    const { predictions, vector } = results[i]!;
     const top = predictions[0];
-    const next: DetectedObject = { ...o, ...(top ? { imagenet: { label: top.label, score: top.score } } : {}) };
+    const next: DetectedObject = { ...o, ...(top ? { imagenet: { label: top.label, score: top.score } } : {}), ...(vector ? { vector } : {}) };
     const proposed = new Set(
       proposals
         .filter((p) => p.score >= FUSION_DEFAULTS.proposalMinScore && intersectionOverUnion(p.box, o.box) >= FUSION_DEFAULTS.sameBoxIou)
@@ -72,7 +82,7 @@ export async function fuseObjects(
     );
     proposed.add(o.label);
     const coco = cocoFromImagenet(predictions, proposed);
-    if (coco && coco.mass >= minCropScore) {
+    if (options.relabel !== false && coco && coco.mass >= minCropScore) {
       next.label = coco.label;
       next.classId = COCO_LABELS.indexOf(coco.label);
       next.score = Math.min(1, coco.mass);

@@ -1,5 +1,5 @@
 // Public types of @loupe/detection. Implementation lives elsewhere; this file is the contract.
-import type { ClassifyResult, Device, ImageInput, Logger, Rect } from '@loupe/embedding';
+import type { ClassifyAndEmbedResult, ClassifyResult, Device, ImageInput, Logger, Rect } from '@loupe/embedding';
 import type { CocoLabel } from './coco.ts';
 
 /** One detected object, in the original image's pixels (after EXIF orientation); x1/y1 exclusive. */
@@ -15,6 +15,11 @@ export interface DetectedObject {
   imagenet?: { label: string; score: number };
   /** With fusion: where label and score come from. */
   source?: 'detector' | 'fused';
+  /**
+   * With `vectors`: the crop's feature vector from the same forward pass that classified it (the classifier's model
+   * and pooling, L2-normalised) — what search by object compares. Missing on crops too small to classify (< 4 px).
+   */
+  vector?: Float32Array;
 }
 
 export interface Detection {
@@ -27,6 +32,8 @@ export interface Detection {
 /** What fusion needs from the backbone: `@loupe/embedding`'s Embedder is one. */
 export interface CropClassifier {
   classify(images: ImageInput[], options: { topK: number }): Promise<ClassifyResult[]>;
+  /** The same pass with each crop's vector too (for `vectors`). */
+  classifyAndEmbed?(images: ImageInput[], options: { topK: number }): Promise<ClassifyAndEmbedResult[]>;
 }
 
 export interface DetectOptions {
@@ -38,6 +45,8 @@ export interface DetectOptions {
   iouThreshold?: number;
   /** Relabel with the crop classifier given to createDetector (default true when one was given). */
   fuse?: boolean;
+  /** Also give each object its crop's `vector` from the fusion pass (needs a classifier with `classifyAndEmbed`). */
+  vectors?: boolean;
 }
 
 export interface DetectorOptions extends DetectOptions {

@@ -175,6 +175,10 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
       const results = await collect(images, opts, { outputs: ['probabilities'], boxes: false, vector: false });
       return results.map(({ width, height, predictions }) => ({ width, height, predictions }));
     },
+    async classifyAndEmbed(images, opts = {}) {
+      const results = await collect(images, opts, { outputs: ['probabilities', vectorOutput(pooling)], boxes: false, vector: true });
+      return results.map(({ width, height, predictions, vector }) => ({ width, height, predictions, vector }));
+    },
     async localize(images, opts = {}) {
       const results = await collect(images, opts, { outputs: ['probabilities', 'feature_map'], boxes: true, vector: false });
       return results.map(({ width, height, predictions, boxes, heatmap }) => ({ width, height, predictions, boxes, ...(heatmap ? { heatmap } : {}) }));

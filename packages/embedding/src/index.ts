@@ -3,6 +3,7 @@ export { createEmbedder } from './embedder.ts';
 export type {
   AnalyzeOptions,
   Box,
+  ClassifyAndEmbedResult,
   ClassifyResult,
   Device,
   Embedder,

@@ -107,6 +107,7 @@ export interface FeatureMap {
 }
 
 export type ClassifyResult = Pick<ImageAnalysis, 'width' | 'height' | 'predictions'>;
+export type ClassifyAndEmbedResult = Pick<ImageAnalysis, 'width' | 'height' | 'predictions' | 'vector'>;
 export type LocalizeResult = Pick<ImageAnalysis, 'width' | 'height' | 'predictions' | 'boxes' | 'heatmap'>;
 
 /** One result of a streaming call: either the value or the reason this image failed; `index` is the input's position. */
@@ -177,6 +178,8 @@ export interface Embedder {
   /** L2-normalised feature vectors. */
   embed(images: ImageInput[]): Promise<Float32Array[]>;
   classify(images: ImageInput[], options?: { topK?: number }): Promise<ClassifyResult[]>;
+  /** Classes and the vector from one forward pass, without boxes (a detector's crops: their labels and vectors). */
+  classifyAndEmbed(images: ImageInput[], options?: { topK?: number }): Promise<ClassifyAndEmbedResult[]>;
   localize(images: ImageInput[], options?: LocalizeOptions): Promise<LocalizeResult[]>;
   /** Classes, vector and boxes from one forward pass. */
   analyze(images: ImageInput[], options?: AnalyzeOptions): Promise<ImageAnalysis[]>;

@@ -29,6 +29,7 @@ export async function withLoupe<T>(ctx: CliContext, flags: StoreFlags, work: (lo
       pooling: ctx.env.LOUPE_POOLING,
       precision: flags.precision ?? ctx.env.LOUPE_PRECISION,
     },
+    objects: ctx.env.LOUPE_OBJECTS === 'on',
     logger: ctx.logger,
   });
   try {
@@ -88,7 +89,8 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
       [] as string[],
     )
     .option('--enqueue', 'queue the ingest as a job for `loupe worker` (or the web server) and return at once')
-    .action(async (source: string, flags: StoreFlags & { catalog: string; progressEvery: number; allowRoot: string[]; enqueue?: boolean }) => {
+    .option('--no-objects', 'skip object detection (no search by object for these items until `loupe reindex`)')
+    .action(async (source: string, flags: StoreFlags & { catalog: string; progressEvery: number; allowRoot: string[]; enqueue?: boolean; objects: boolean }) => {
       const c = ctx();
       if (flags.enqueue) {
         await withLoupe(c, flags, async (loupe) => {
@@ -113,6 +115,7 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
           loupe.ingest(source, {
             catalog: flags.catalog,
             allowRoots: flags.allowRoot,
+            objects: flags.objects,
             signal: controller.signal,
             onProgress: (p) => view.update(p.done, p.total, `${p.added} added, ${p.duplicates} duplicates, ${p.failed} failed`),
           }),
@@ -143,9 +146,11 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
     .addOption(new Option('--min-match <m>', 'drop results weaker than this match: same (near-duplicates), similar, weak (all)').choices([...MATCHES]))
     .option('--exact', 'brute-force search instead of HNSW')
     .option('--label <label>', "only items with this label under the catalog's active head (needs --catalog)")
-    .action(async (images: string[], flags: StoreFlags & { catalog?: string; k: number; minScore?: number; minMatch?: Match; exact?: boolean; label?: string }) => {
+    .option('--objects', 'search by object: detect each query’s objects and find the items holding similar ones (one result per item, with the matched object as "region")')
+    .action(async (images: string[], flags: StoreFlags & { catalog?: string; k: number; minScore?: number; minMatch?: Match; exact?: boolean; label?: string; objects?: boolean }) => {
       const c = ctx();
       await withLoupe(c, flags, async (loupe) => {
+        if (flags.objects) return searchObjects(c, loupe, images, flags);
         const responses = await loupe.search(images, { catalog: flags.catalog, k: flags.k, minScore: flags.minScore, minMatch: flags.minMatch, exact: flags.exact, label: flags.label });
         for (const r of responses) {
           const query = images[r.index]!;
@@ -232,9 +237,51 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
       await withLoupe(c, flags, async (loupe) => {
         const r = await loupe.reindex({ catalog: flags.catalog, all: flags.all, onProgress: (done, total) => view?.update(done, total, '') });
         view?.stop();
-        c.out(flags.json ? JSON.stringify({ reindexed: r.reindexed, failed: r.failed, model: loupe.modelId }) : `reindexed ${r.reindexed} items for ${loupe.modelId}`);
+        c.out(
+          flags.json
+            ? JSON.stringify({ reindexed: r.reindexed, objects: r.objects, failed: r.failed, model: loupe.modelId })
+            : `reindexed ${r.reindexed} items for ${loupe.modelId}; detected the objects of ${r.objects}`,
+        );
         for (const f of r.failed) c.err(`item ${f.id}: ${f.reason}`);
         if (r.failed.length > 0) c.setExitCode(EXIT.someFailed);
       });
     });
+}
+
+/** `search --objects`: one JSON line per query object, `{file, object, results}`; text lists each object's matches. */
+async function searchObjects(
+  c: CliContext,
+  loupe: Loupe,
+  images: string[],
+  flags: { json?: boolean; catalog?: string; k: number; minScore?: number; minMatch?: Match; exact?: boolean; label?: string },
+): Promise<void> {
+  const responses = await loupe.searchByObjects(images, { catalog: flags.catalog, k: flags.k, minScore: flags.minScore, minMatch: flags.minMatch, exact: flags.exact, label: flags.label });
+  const round = (v: number) => Number(v.toFixed(1));
+  for (const r of responses) {
+    const file = images[r.index]!;
+    if (!r.ok) {
+      c.err(`${file}: ${r.error.message}`);
+      c.setExitCode(EXIT.someFailed);
+      continue;
+    }
+    if (!flags.json) c.out(`${file}  ${r.value.objects.length} object${r.value.objects.length === 1 ? '' : 's'}  ${r.value.tookMs} ms`);
+    for (const { object, results } of r.value.objects) {
+      const box = { x0: round(object.box.x0), y0: round(object.box.y0), x1: round(object.box.x1), y1: round(object.box.y1) };
+      const rows = results.map((x) => ({
+        id: x.id,
+        externalId: x.item.externalId,
+        title: x.item.title,
+        file: x.item.sourceName,
+        score: Number(x.score.toFixed(4)),
+        match: x.match,
+        region: { x0: round(x.region.x0), y0: round(x.region.y0), x1: round(x.region.x1), y1: round(x.region.y1), label: x.region.label },
+      }));
+      if (flags.json) c.out(JSON.stringify({ file, object: { label: object.label, score: Number(object.score.toFixed(4)), box }, results: rows }));
+      else {
+        c.out(`  ${object.label} ${(object.score * 100).toFixed(0)}%  [${box.x0}, ${box.y0}, ${box.x1}, ${box.y1}]`);
+        if (rows.length === 0) c.out('    no results');
+        rows.forEach((x, i) => c.out(`    ${String(i + 1).padStart(2)}. ${x.match.padEnd(7)} ${x.score.toFixed(3)}  #${x.id}  ${x.file}  ${x.region.label} [${x.region.x0}, ${x.region.y0}, ${x.region.x1}, ${x.region.y1}]`));
+      }
+    }
+  }
 }

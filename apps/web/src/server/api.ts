@@ -2,7 +2,7 @@
 // builder returns its inferred type, so a field that drifts from the schema fails the type check, and the API tests
 // validate every real response against the same schemas.
 import type * as Api from '@loupe/api';
-import type { ApiKey, Box, Catalog, CatalogWithCount, ItemHeadLabel, ItemView, JobView, Prediction, QueryAnalysis, SearchResponse, SearchResult } from '@loupe/core';
+import type { ApiKey, Box, Catalog, CatalogWithCount, ItemHeadLabel, ItemView, JobView, ObjectSearchResponse, Prediction, QueryAnalysis, SearchResponse, SearchResult } from '@loupe/core';
 
 const round = (n: number, digits = 4) => Number(n.toFixed(digits));
 
@@ -60,6 +60,22 @@ export function searchJson(response: SearchResponse): Api.SearchResponse {
   };
 }
 
+/** Search by object: each query object (as detect gives it) and the items holding the closest objects, with `region`. */
+export function objectSearchJson(response: ObjectSearchResponse): Api.ObjectSearchResponse {
+  return {
+    width: response.width,
+    height: response.height,
+    objects: response.objects.map(({ object, results }) => ({
+      object: { ...object, score: round(object.score) },
+      results: results.map((r) => ({ ...resultJson(r), region: { x0: r.region.x0, y0: r.region.y0, x1: r.region.x1, y1: r.region.y1, label: r.region.label } })),
+    })),
+    tookMs: response.tookMs,
+  };
+}
+
+/** An object found in an item at ingest. */
+export const itemObjectJson = (b: Box): Api.ItemObject => ({ label: b.label, classId: b.classId, score: round(b.score), box: { x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1 } });
+
 export function itemJson({ item, catalog, label }: ItemView): Api.Item {
   return {
     id: item.id,
@@ -75,6 +91,7 @@ export function itemJson({ item, catalog, label }: ItemView): Api.Item {
     createdAt: item.createdAt.toISOString(),
     predictions: item.predictions.map(predictionJson),
     boxes: item.boxes.map(boxJson),
+    objects: (item.objects ?? []).map(itemObjectJson),
     thumbnailUrl: thumbnailUrl(item.id),
     imageUrl: imageUrl(item.id),
     ...labelField(label),

@@ -16,6 +16,8 @@ const schema = z.object({
   /** Which build of the network runs: fp32, or int8 (faster on CPUs; its vectors have their own model id). */
   LOUPE_PRECISION: z.enum(['fp32', 'int8']).default('fp32'),
   /** Admin sign-in is disabled until a password is configured. */
+  /** Ingest detects each item's objects and indexes them for search by object ('off': items get none). */
+  LOUPE_OBJECTS: z.enum(['on', 'off']).default('on'),
   LOUPE_ADMIN_PASSWORD: z.string().min(8, 'LOUPE_ADMIN_PASSWORD must have at least 8 characters').optional(),
   /** Signs session cookies; generated and kept in the data directory when unset. */
   LOUPE_SESSION_SECRET: z.string().min(32).optional(),

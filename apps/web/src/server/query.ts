@@ -48,7 +48,9 @@ export async function readSearch(request: Request): Promise<Query> {
   const type = request.headers.get('content-type') ?? '';
   if (type.startsWith('multipart/form-data')) {
     const { image, fields } = await readImage(request);
-    const params = SearchOptions.parse(fields);
+    // `objects` may also come as the query's ?objects=true, as detect's ?masks=true.
+    const objects = new URL(request.url).searchParams.get('objects');
+    const params = SearchOptions.parse({ ...(objects ? { objects } : {}), ...fields });
     if (params.cursor) return { kind: 'cursor', cursor: params.cursor, params };
     return { kind: 'image', image: { source: image, region: params.box }, params };
   }
@@ -60,6 +62,7 @@ export async function readSearch(request: Request): Promise<Query> {
       throw badRequest('the body is not valid JSON');
     }
     const { itemId, vector, model, ...params } = SearchJson.parse(body);
+    if (params.objects) throw badRequest('search by object needs an image: send it as multipart with objects=true');
     if (params.cursor) return { kind: 'cursor', cursor: params.cursor, params };
     if (itemId !== undefined) return { kind: 'item', itemId, params };
     if (vector !== undefined) return { kind: 'vector', vector: Float32Array.from(vector), ...(model ? { model } : {}), params };

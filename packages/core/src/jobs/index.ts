@@ -32,7 +32,7 @@ export interface JobsDeps {
   sourceLimits?: Partial<SourceLimits>;
   /** Runs a claimed ingest job over its reopened source (skipping the files it already recorded). */
   ingest(job: Job, source: IngestSource, context: JobContext): Promise<IngestSummary>;
-  reindex(options: ReindexRunOptions): Promise<{ reindexed: number; failed: Array<{ id: number; reason: string }> }>;
+  reindex(options: ReindexRunOptions): Promise<{ reindexed: number; objects: number; failed: Array<{ id: number; reason: string }> }>;
 }
 
 const TRAINING_KEYS = ['field', 'seed', 'hidden', 'validationSplit', 'minExamplesPerClass', 'classWeighting', 'maxEpochs', 'patience', 'batchSize', 'learningRate', 'weightDecay', 'knn', 'activate'] as const;
@@ -86,7 +86,7 @@ export function createJobs(deps: JobsDeps) {
         signal: context.signal,
         onProgress: (done, total) => context.report({ phase: 'reindex', done, total }),
       });
-      return { reindexed: r.reindexed, failed: r.failed.length, failures: r.failed.slice(0, 100) };
+      return { reindexed: r.reindexed, objects: r.objects, failed: r.failed.length, failures: r.failed.slice(0, 100) };
     },
     async 'train-head'(job, context): Promise<JsonObject> {
       const catalog = await slugOf(job.catalogId);

@@ -3,7 +3,7 @@ import { NotFoundError } from '../errors.ts';
 import type { ChangeBatch, EmbeddingRepository, EmbeddingRow, IndexChange } from '../types.ts';
 import * as v from '../validate.ts';
 import { decodeVector } from '../vector.ts';
-import { modelId as validModelId, nestedReplace, toItem, validateAnalysis, writeEmbedding } from './shared.ts';
+import { modelId as validModelId, nestedReplace, toItem, validateAnalysis, validateObjects, writeEmbedding } from './shared.ts';
 
 interface StoredEmbedding {
   itemId: number;
@@ -65,6 +65,23 @@ export function embeddingRepository(ctx: StoreContext): EmbeddingRepository {
             const nested = nestedReplace(valid);
             if (nested.predictions || nested.boxes)
               await tx.item.update({ where: { id }, data: nested, select: { id: true } });
+            return { sequence };
+          },
+          { sequenced: true },
+        ),
+      );
+    },
+
+    async upsertObjects(itemId, input) {
+      const id = v.id('itemId', itemId);
+      const objects = validateObjects(input);
+      return ctx.run(() =>
+        ctx.write(
+          async (tx) => {
+            const item = await tx.item.findUnique({ where: { id }, select: { id: true, catalogId: true } });
+            if (!item) throw new NotFoundError('item', id);
+            const sequence = await writeEmbedding(tx, item, objects, true);
+            await tx.item.update({ where: { id }, data: nestedReplace(objects), select: { id: true } });
             return { sequence };
           },
           { sequenced: true },
@@ -165,9 +182,10 @@ export function embeddingRepository(ctx: StoreContext): EmbeddingRepository {
       }
     },
 
-    async latestSequence() {
+    async latestSequence(options = {}) {
+      const model = options.modelId === undefined ? undefined : validModelId(options.modelId);
       return ctx.run(async () => {
-        const result = await db.indexEvent.aggregate({ _max: { sequence: true } });
+        const result = await db.indexEvent.aggregate({ _max: { sequence: true }, ...(model === undefined ? {} : { where: { modelId: model } }) });
         return result._max.sequence ?? 0;
       });
     },

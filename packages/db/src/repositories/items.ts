@@ -13,6 +13,7 @@ import {
   toPrediction,
   nestedCreate,
   validateAnalysis,
+  validateObjects,
   writeEmbedding,
 } from './shared.ts';
 
@@ -59,6 +60,8 @@ export function itemRepository(ctx: StoreContext): ItemRepository {
     async insert(input: InsertItemInput) {
       const data = validateNewItem(input);
       const analysis = input.analysis === undefined ? undefined : validateAnalysis(input.analysis);
+      const objects = input.objects === undefined ? undefined : validateObjects(input.objects);
+      if (objects && !analysis) throw new InvalidInputError('objects are stored with the item\'s own analysis');
       const jobFile =
         input.jobFile === undefined
           ? undefined
@@ -73,13 +76,14 @@ export function itemRepository(ctx: StoreContext): ItemRepository {
               async (tx) => {
                 let row;
                 try {
-                  row = await tx.item.create({ data: analysis ? { ...data, ...nestedCreate(analysis) } : data });
+                  row = await tx.item.create({ data: analysis ? { ...data, ...nestedCreate(analysis, objects) } : data });
                 } catch (error) {
                   if (isUniqueViolation(error)) throw new ItemConflict();
                   if (isForeignKeyViolation(error)) throw new NotFoundError('catalog', data.catalogId);
                   throw error;
                 }
                 const sequence = analysis ? await writeEmbedding(tx, row, analysis, false) : null;
+                if (objects) await writeEmbedding(tx, row, objects, false);
                 if (jobFile) {
                   try {
                     await tx.jobFile.create({
@@ -133,6 +137,7 @@ export function itemRepository(ctx: StoreContext): ItemRepository {
 
     async getByIds(ids, options = {}) {
       const model = options.modelId === undefined ? undefined : validModelId(options.modelId);
+      const objectsModel = options.objectsModelId === undefined ? undefined : validModelId(options.objectsModelId);
       for (const id of ids) v.int('id', id);
       return ctx.run(async () => {
         const byId = new Map<number, HydratedItem>();
@@ -142,14 +147,16 @@ export function itemRepository(ctx: StoreContext): ItemRepository {
             where: { id: { in: part } },
             include: {
               predictions: { where: scope, orderBy: [{ modelId: 'asc' }, { rank: 'asc' }] },
-              boxes: { where: scope, orderBy: { id: 'asc' } },
+              boxes: { where: objectsModel === undefined || model === undefined ? scope : { modelId: { in: [model, objectsModel] } }, orderBy: { id: 'asc' } },
             },
           });
           for (const row of rows) {
+            const boxes = row.boxes.map(toBox);
             byId.set(row.id, {
               ...toItem(row),
               predictions: row.predictions.map(toPrediction),
-              boxes: row.boxes.map(toBox),
+              boxes: objectsModel === undefined ? boxes : boxes.filter((b) => b.modelId !== objectsModel),
+              ...(objectsModel === undefined ? {} : { objects: boxes.filter((b) => b.modelId === objectsModel) }),
             });
           }
         }

@@ -16,6 +16,7 @@ import type {
   JobKind,
   JobStatus,
   JsonObject,
+  ObjectsAnalysis,
   Prediction,
   PredictionInput,
 } from '../types.ts';
@@ -24,6 +25,8 @@ import { encodeVector, validateVector } from '../vector.ts';
 
 export const MAX_PREDICTIONS = 5;
 export const MAX_BOXES = 100;
+/** Objects stored per item and objects model: an object index keys object r of item i as i · MAX_OBJECTS + r. */
+export const MAX_OBJECTS = 32;
 /** Rows per multi-row statement / `IN (…)` list: far below SQLite's and PostgreSQL's parameter limits. */
 export const CHUNK = 500;
 
@@ -163,16 +166,31 @@ export function validateAnalysis(analysis: Analysis): Analysis {
   return out;
 }
 
+/** Objects as an analysis: their boxes in rank order and their vectors one after another (empty when there are none). */
+export function validateObjects(input: ObjectsAnalysis): Analysis {
+  if (typeof input !== 'object' || input === null || !Array.isArray(input.objects)) throw new InvalidInputError('objects must be { modelId, objects: [] }');
+  if (input.objects.length > MAX_OBJECTS) throw new InvalidInputError(`at most ${MAX_OBJECTS} objects per item, got ${input.objects.length}`);
+  const boxes = input.objects.map(validateBox);
+  const vectors = input.objects.map((o, i) => validateVector(`objects[${i}].vector`, o.vector));
+  const dim = vectors[0]?.length ?? 0;
+  if (vectors.some((x) => x.length !== dim)) throw new InvalidInputError('every object vector must have the same length');
+  const vector = new Float32Array(dim * vectors.length);
+  vectors.forEach((x, i) => vector.set(x, i * dim));
+  return { modelId: modelId(input.modelId), vector, boxes };
+}
+
 // Predictions and boxes are written as nested writes of the item's create/update (one Prisma query each), not
 // with createMany: through the driver adapters Prisma 7's createMany costs 5-20 ms per call, nested creates ~1 ms.
 
-export function nestedCreate(analysis: Analysis): Pick<Prisma.ItemUncheckedCreateInput, 'predictions' | 'boxes'> {
+/** The nested writes of a new item's predictions and boxes (and its objects' boxes, in rank order). */
+export function nestedCreate(analysis: Analysis, objects?: Analysis): Pick<Prisma.ItemUncheckedCreateInput, 'predictions' | 'boxes'> {
   const { modelId } = analysis;
+  const boxes = [...(analysis.boxes ?? []).map((b) => ({ modelId, ...b })), ...(objects?.boxes ?? []).map((b) => ({ modelId: objects!.modelId, ...b }))];
   return {
     ...(analysis.predictions?.length
       ? { predictions: { create: analysis.predictions.map((p, i) => ({ modelId, rank: i + 1, ...p })) } }
       : {}),
-    ...(analysis.boxes?.length ? { boxes: { create: analysis.boxes.map((b) => ({ modelId, ...b })) } } : {}),
+    ...(boxes.length ? { boxes: { create: boxes } } : {}),
   };
 }
 

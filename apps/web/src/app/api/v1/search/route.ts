@@ -1,12 +1,13 @@
 import type { SearchResponse } from '@loupe/core';
-import { searchJson } from '../../../../server/api';
+import { objectSearchJson, searchJson } from '../../../../server/api';
 import { getLoupe } from '../../../../server/loupe';
 import { queryRoute, readSearch } from '../../../../server/query';
 
 export const dynamic = 'force-dynamic';
 
 /**
- * Search by an image (multipart: `image`, optional `box` to search a region), by an indexed item (JSON `itemId`:
+ * Search by an image (multipart: `image`, optional `box` to search a region; with `objects=true` by each of its
+ * objects), by an indexed item (JSON `itemId`:
  * more like this), by a vector computed in the browser (JSON `vector` + `model`), or the next page of any of them
  * (`cursor`, from nextCursor: the server kept the query, nothing is analysed again).
  */
@@ -15,6 +16,11 @@ export const POST = queryRoute(async (request: Request) => {
   const loupe = await getLoupe();
   const { k, catalog, minScore, minMatch, classId, exact, label } = query.params;
   const options = { k, catalog, minScore, minMatch, classId, exact, label };
+  if (query.kind === 'image' && query.params.objects) {
+    const [result] = await loupe.searchByObjects([query.image], options);
+    if (!result!.ok) throw result!.error;
+    return Response.json(objectSearchJson(result!.value));
+  }
   let response: SearchResponse;
   if (query.kind === 'cursor') response = await loupe.searchMore(query.cursor, { k });
   else if (query.kind === 'item') response = await loupe.searchByItem(query.itemId, options);
