@@ -28,7 +28,7 @@ npx turbo run typecheck --output-logs=errors-only
 echo "▸ tests…"
 log=$(mktemp)
 status=0
-npx turbo run test --concurrency=1 --output-logs=full 2>&1 | tee "$log" || status=$?
+npx turbo run test --concurrency=1 --continue --output-logs=full 2>&1 | tee "$log" || status=$?
 # WebGPU on Mesa's software Vulkan driver, in its own process so its private libraries reach no other test.
 bash scripts/test-webgpu.sh 2>&1 | tee -a "$log" || status=$?
 # node --test (TAP) ends each run with "# pass N" / "# fail N"; Playwright's list reporter (the e2e workspace) with

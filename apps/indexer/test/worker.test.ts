@@ -3,17 +3,31 @@
 // every photo is stored once; `loupe jobs` lists and shows it.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import sharp from 'sharp';
 
 const BIN = fileURLToPath(new URL('../bin/loupe.js', import.meta.url));
 const PHOTOS = fileURLToPath(new URL('../../../tests/fixtures/photos/', import.meta.url));
-const PHOTO_COUNT = readdirSync(PHOTOS).filter((f) => f.endsWith('.jpg')).length;
+const PHOTO_FILES = readdirSync(PHOTOS).filter((f) => f.endsWith('.jpg'));
+/** Each photo and three smaller copies (other bytes: other items), so that a job is long enough to stop mid-way. */
+const SCALES = [0.9, 0.8, 0.7];
+const PHOTO_COUNT = PHOTO_FILES.length * (1 + SCALES.length);
+
+async function photoSource(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-worker-src-'));
+  for (const f of PHOTO_FILES) {
+    copyFileSync(join(PHOTOS, f), join(dir, f));
+    const { width } = await sharp(join(PHOTOS, f)).metadata();
+    for (const s of SCALES) await sharp(join(PHOTOS, f)).resize({ width: Math.round(width! * s) }).jpeg({ quality: 90 }).toFile(join(dir, `${s}-${f}`));
+  }
+  return dir;
+}
 
 describe('loupe worker', () => {
   it('queues with --enqueue; SIGTERM gives the job back and exits 0; another worker finishes it', { timeout: 300_000 }, async () => {
@@ -22,7 +36,7 @@ describe('loupe worker', () => {
     const loupe = async (...args: string[]) => (await promisify(execFile)(process.execPath, [BIN, ...args], { env })).stdout;
     const job = async () => JSON.parse(await loupe('jobs', 'show', '1', '--json'));
 
-    const queued = JSON.parse(await loupe('ingest', PHOTOS, '--catalog', 'photos', '--enqueue', '--json'));
+    const queued = JSON.parse(await loupe('ingest', await photoSource(), '--catalog', 'photos', '--enqueue', '--json'));
     assert.deepEqual(queued, { job: 1, queued: PHOTO_COUNT, duplicates: 0, failed: 0 });
     assert.equal((await job()).status, 'queued', 'nothing ran yet');
 
@@ -54,6 +68,6 @@ describe('loupe worker', () => {
     assert.deepEqual([done.status, done.attempts, done.files.added, done.files.duplicates, done.result], ['done', 2, PHOTO_COUNT, 0, { added: PHOTO_COUNT, duplicates: 0, failed: 0 }]);
     const catalogs = (await loupe('catalogs', 'list', '--json')).trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(catalogs.map((c) => [c.slug, c.items]), [['photos', PHOTO_COUNT]], 'each photo once');
-    assert.match(await loupe('jobs', 'list'), /#1\s+ingest\s+done\s+photos\s+14\/14 files/);
+    assert.match(await loupe('jobs', 'list'), new RegExp(`#1\\s+ingest\\s+done\\s+photos\\s+${PHOTO_COUNT}/${PHOTO_COUNT} files`));
   });
 });

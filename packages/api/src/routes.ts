@@ -1,6 +1,6 @@
 // Every route of /api/v1: its request and response schemas. The OpenAPI document is generated from this table, the
 // API tests validate each route's real responses against it, and a new route is one entry here (CONTRIBUTING.md).
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   ApiKeyCreated,
   ApiKeyList,
@@ -17,7 +17,7 @@ import {
 import { Catalog, CatalogDeleted, CatalogList, CreateCatalog, ItemDeleted, ItemListQuery, ItemPage, Item, LabelsSet, RenameCatalog, SetLabels } from './catalogs.ts';
 import { HeadActivated, HeadDetail, HeadList, HeadTraining, MetadataFields, TrainHead } from './heads.ts';
 import { Job, JobDetail, JobList, JobListQuery } from './jobs.ts';
-import { ClassifyResponse, DetectOptions, DetectResponse, EmbedResponse, ImageOptions, LocalizeResponse, ObjectSearchResponse, SearchJson, SearchOptions, SearchResponse } from './search.ts';
+import { ClassifyResponse, DetectOptions, DetectResponse, EmbedResponse, ImageOptions, LocalizeResponse, SearchAnswer, SearchJson, SearchOptions } from './search.ts';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
 
@@ -51,7 +51,7 @@ export const routes: Route[] = [
       'Search by an image (multipart `image`, optional `box` for a region), by an indexed item (JSON `itemId`: more like this), by a vector computed in the browser (JSON `vector` + `model`), or the next page of any of these (`cursor` alone)',
     multipart: { file: 'image', fields: SearchOptions },
     json: SearchJson,
-    response: z.union([SearchResponse, ObjectSearchResponse]),
+    response: SearchAnswer,
     errors: [400, 404, 409, 410, 413, 415, 422],
   },
   { method: 'post', path: '/classify', summary: 'ImageNet top-k classes of an image; with `catalog`, that catalog\'s own classes too', multipart: { file: 'image', fields: ImageOptions }, response: ClassifyResponse, errors: [400, 404, 409, 413, 415, 422] },

@@ -43,7 +43,7 @@ export const SearchOptions = named(
     exact: flag().default(false).describe('brute-force search instead of HNSW'),
     label: z.string().min(1).max(500).optional().describe("only items with this label under the catalog's active classifier head (needs catalog)"),
     objects: flag()
-      .default(false)
+      .optional()
       .describe("search by object (with `image`): the query's objects, each with the items holding the most similar objects and the matched object as `region` (an ObjectSearchResponse)"),
   }),
   'Options of a search; as multipart fields next to `image`, or in the JSON body',
@@ -188,6 +188,13 @@ export const ObjectSearchResponse = named(
 );
 
 export type ObjectSearchResponse = z.infer<typeof ObjectSearchResponse>;
+
+/** What POST /search answers: a SearchResponse, or with objects=true an ObjectSearchResponse. */
+export const SearchAnswer = named(
+  'SearchAnswer',
+  z.union([SearchResponse, ObjectSearchResponse]),
+  'A SearchResponse; with objects=true (search by object) an ObjectSearchResponse',
+);
 
 export type DetectOptions = z.input<typeof DetectOptions>;
 export type DetectedObject = z.infer<typeof DetectedObject>;

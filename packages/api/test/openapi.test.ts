@@ -2,7 +2,7 @@
 // what the server sends and refuse what it must not.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DetectOptions, DetectResponse, Item, openApiDocument, routeFor, routes, SearchJson, SearchOptions, SearchResponse } from '../src/index.ts';
+import { DetectOptions, DetectResponse, Item, openApiDocument, routeFor, routes, SearchAnswer, SearchJson, SearchOptions, SearchResponse } from '../src/index.ts';
 
 describe('@loupe/api', () => {
   const doc = openApiDocument() as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
@@ -35,7 +35,7 @@ describe('@loupe/api', () => {
     const item = {
       id: 1, catalog: 'c', externalId: null, title: 't', metadata: { a: 1 }, width: 2, height: 3, mimeType: 'image/jpeg', sizeBytes: 4,
       sourceName: 's.jpg', createdAt: '2026-12-07T03:00:00.000Z', predictions: [{ classId: 1, label: 'x', score: 0.5 }], boxes: [],
-      thumbnailUrl: '/t', imageUrl: '/i',
+      objects: [{ label: 'cat', classId: 15, score: 0.9, box: { x0: 0, y0: 0, x1: 2, y1: 3 } }], thumbnailUrl: '/t', imageUrl: '/i',
     };
     assert.ok(Item.safeParse(item).success);
     assert.ok(Item.safeParse({ ...item, label: null }).success);
@@ -43,6 +43,12 @@ describe('@loupe/api', () => {
     const { title: _t, ...withoutTitle } = item;
     assert.ok(!Item.safeParse(withoutTitle).success);
     assert.ok(!SearchResponse.safeParse({ query: null, results: [], tookMs: 1 }).success, 'nextCursor is required');
+    // A search by object answers per query object, each result with the matched object's region.
+    const result = { id: 1, score: 0.9, match: 'same', title: 't', catalog: 'c', thumbnailUrl: '/t', topClass: null };
+    const object = { label: 'cat', classId: 15, score: 0.8, box: { x0: 0, y0: 0, x1: 2, y1: 3 } };
+    const answer = { width: 4, height: 4, objects: [{ object, results: [{ ...result, region: { x0: 0, y0: 0, x1: 1, y1: 1, label: 'cat' } }] }], tookMs: 3 };
+    assert.ok(SearchAnswer.safeParse(answer).success);
+    assert.ok(!SearchAnswer.safeParse({ ...answer, objects: [{ object, results: [result] }] }).success, 'an object result names its region');
   });
 
   it("detect: masks=true parses from a form or query string; an object's mask is COCO RLE or absent", () => {
