@@ -59,6 +59,12 @@ export const SearchJson = named(
   }),
 );
 
+export const ObjectRegion = named(
+  'ObjectRegion',
+  z.strictObject({ x0: z.number(), y0: z.number(), x1: z.number(), y1: z.number(), label: z.string() }),
+  "The result item's object that matched: its box in the item's own pixels and its COCO label",
+);
+
 export const SearchResult = named(
   'SearchResult',
   z.strictObject({
@@ -68,15 +74,12 @@ export const SearchResult = named(
     title: z.string(),
     catalog: z.string(),
     thumbnailUrl: z.string(),
+    width: z.int().describe("the item's size in pixels (the coordinate system of `region`)"),
+    height: z.int(),
     topClass: z.string().nullable(),
     label: ItemLabel.nullable().optional().describe('only when one catalog with an active head was searched; null when the item has no label'),
+    region: ObjectRegion.optional().describe('a region query (`box`) that matched one of the item’s objects better than the whole item: that object'),
   }),
-);
-
-export const ObjectRegion = named(
-  'ObjectRegion',
-  z.strictObject({ x0: z.number(), y0: z.number(), x1: z.number(), y1: z.number(), label: z.string() }),
-  "The result item's object that matched: its box in the item's own pixels and its COCO label",
 );
 
 export const ObjectSearchResult = named(

@@ -44,7 +44,7 @@ describe('@loupe/api', () => {
     assert.ok(!Item.safeParse(withoutTitle).success);
     assert.ok(!SearchResponse.safeParse({ query: null, results: [], tookMs: 1 }).success, 'nextCursor is required');
     // A search by object answers per query object, each result with the matched object's region.
-    const result = { id: 1, score: 0.9, match: 'same', title: 't', catalog: 'c', thumbnailUrl: '/t', topClass: null };
+    const result = { id: 1, score: 0.9, match: 'same', title: 't', catalog: 'c', thumbnailUrl: '/t', width: 4, height: 4, topClass: null };
     const object = { label: 'cat', classId: 15, score: 0.8, box: { x0: 0, y0: 0, x1: 2, y1: 3 } };
     const answer = { width: 4, height: 4, objects: [{ object, results: [{ ...result, region: { x0: 0, y0: 0, x1: 1, y1: 1, label: 'cat' } }] }], tookMs: 3 };
     assert.ok(SearchAnswer.safeParse(answer).success);

@@ -25,8 +25,10 @@ interface PreparedQuery {
   /** Only hits at least this strong; the thresholds of each catalog met so far. */
   minMatch: Match | undefined;
   thresholds: Map<number, MatchThresholds>;
+  /** A region query also matches the items' objects (the object index); a hit through one names it (`objectId`). */
+  objects: boolean;
   /** The hits ranked so far (with their match), and whether the index has no more. */
-  hits: Array<SearchHit & { match: Match }>;
+  hits: Array<SearchHit & { match: Match; objectId?: number }>;
   exhausted: boolean;
   usedAt: number;
 }
@@ -47,6 +49,11 @@ function checkK(k: number | undefined): number {
   const value = k ?? 10;
   if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE) throw new InvalidQueryError(`k must be an integer from 1 to ${MAX_PAGE}, got ${value}`);
   return value;
+}
+
+/** A query that names a region of its image (a crop, or an object the user picked). */
+function isRegion(image: ImageInput): boolean {
+  return typeof image === 'object' && !(image instanceof Uint8Array) && 'region' in image && image.region !== undefined;
 }
 
 export function createSearch(ctx: LoupeContext) {
@@ -80,7 +87,7 @@ export function createSearch(ctx: LoupeContext) {
     const want = offset + k + 1; // one more than the page: is there a next one?
     while (q.hits.length < want && !q.exhausted) {
       const asked = Math.max(want, q.hits.length * 2, 64);
-      const wider = index.search(q.vector, { k: asked, ...q.filter });
+      const wider: Array<SearchHit & { objectId?: number }> = q.objects ? await withObjects(q, asked, index.search(q.vector, { k: asked, ...q.filter })) : index.search(q.vector, { k: asked, ...q.filter });
       // Pages already given stay as they were: the wider search only adds what they did not hold.
       const seen = new Set(q.hits.map((h) => h.id));
       const added = wider.filter((h) => !seen.has(h.id));
@@ -95,7 +102,7 @@ export function createSearch(ctx: LoupeContext) {
       q.exhausted = wider.length < asked;
     }
     const hits = q.hits.slice(offset, offset + k);
-    const items = await store.items.getByIds(hits.map((h) => h.id), { modelId });
+    const items = await store.items.getByIds(hits.map((h) => h.id), { modelId, ...(q.objects ? { objectsModelId: ctx.objectsModelId } : {}) });
     const byId = new Map<number, HydratedItem>(items.map((i) => [i.id, i]));
     const labels = q.head ? await heads.labelsOf(q.head, items.map((i) => i.id)) : undefined;
     const results: SearchResult[] = [];
@@ -103,6 +110,8 @@ export function createSearch(ctx: LoupeContext) {
       const item = byId.get(hit.id);
       if (!item) continue; // deleted since the index was read
       const result: SearchResult = { id: hit.id, score: hit.score, match: hit.match, item, catalog: await scope.slugOf(item.catalogId) };
+      const object = hit.objectId === undefined ? undefined : item.objects?.[hit.objectId % OBJECT_SLOTS];
+      if (object) result.region = { x0: object.x0, y0: object.y0, x1: object.x1, y1: object.y1, label: object.label };
       if (labels) result.label = labels.get(item.id) ?? null;
       results.push(result);
     }
@@ -111,10 +120,26 @@ export function createSearch(ctx: LoupeContext) {
     return { query: q.query, results, nextCursor: more ? `${token}.${offset + k}` : null, tookMs: Math.round(performance.now() - started) };
   }
 
-  function start(vector: Float32Array, opts: SearchOptions, s: Scope, query: QueryAnalysis | null, excludeId?: number) {
+  /**
+   * A region's hits from both indexes, one per item, by the better score: the whole item's vector, or one of its
+   * objects (then the hit names that object). `asked` of them at most.
+   */
+  async function withObjects(q: PreparedQuery, asked: number, images: SearchHit[]): Promise<Array<SearchHit & { objectId?: number }>> {
+    const objects = await ctx.objectIndex();
+    await objects.catchUp();
+    const best = new Map<number, SearchHit & { objectId?: number }>(images.map((h) => [h.id, h]));
+    for (const h of objects.search(q.vector, { k: asked, ...q.filter })) {
+      const id = objects.itemOf(h.id);
+      if (h.score > (best.get(id)?.score ?? -Infinity)) best.set(id, { id, score: h.score, objectId: h.id });
+    }
+    return [...best.values()].sort((a, b) => b.score - a.score).slice(0, asked);
+  }
+
+  function start(vector: Float32Array, opts: SearchOptions, s: Scope, query: QueryAnalysis | null, excludeId?: number, objects = false) {
     const q: PreparedQuery = {
       vector,
       query,
+      objects,
       head: s.head,
       filter: { ef: opts.ef, minScore: opts.minScore, classId: opts.classId, exact: opts.exact, catalogIds: s.catalogIds, excludeId, ids: s.ids },
       minMatch: checkMinMatch(opts.minMatch),
@@ -178,7 +203,8 @@ export function createSearch(ctx: LoupeContext) {
         }
         const query = queryOf(r.value);
         if (s.head) query.head = await heads.describe(s.head, r.value.vector, r.value.featureMap);
-        const { q, token } = start(r.value.vector, opts, s, query);
+        // A region of the query is matched against the items' objects too, where objects are kept.
+        const { q, token } = start(r.value.vector, opts, s, query, undefined, ctx.objects && isRegion(queries[r.index]!));
         out.push({ index: r.index, ok: true, value: await page(q, token, 0, k, started) });
       }
       return out;

@@ -120,6 +120,8 @@ export interface SearchResult {
   match: Match;
   /** The item's label under the searched catalog's active head; absent without one, null when unlabelled. */
   label?: ItemHeadLabel | null;
+  /** A region query matched through one of the item's objects: that object (its box in the item's pixels). */
+  region?: ObjectRegion;
 }
 
 export interface QueryAnalysis {

@@ -88,6 +88,25 @@ describe('search by object', () => {
     }
   });
 
+  it("a region of the query (an object the user picked) also matches the items' objects, and names the matched one", async () => {
+    const { png, split } = await composite('cat.jpg', 'giraffe-zebra.jpg');
+    // The hand-labelled giraffe, where it landed in the composite (the photo was scaled to 360 px high).
+    const { height } = await sharp(join(PHOTOS, 'giraffe-zebra.jpg')).metadata();
+    const giraffe = HAND_BOXES['giraffe-zebra.jpg']!.find((b) => b.label === 'giraffe')!;
+    const s = 360 / height!;
+    const region = { x0: split + giraffe.x0 * s, y0: giraffe.y0 * s, x1: split + giraffe.x1 * s, y1: giraffe.y1 * s };
+    const [r] = await loupe.search([{ source: png, region }], { catalog: 'photos', k: 3 });
+    assert.ok(r?.ok);
+    const first = r.value.results[0]!;
+    assert.equal(first.item.sourceName, 'giraffe-zebra.jpg');
+    assert.ok(first.region, 'matched through its object');
+    assert.equal(first.region.label, 'giraffe');
+    assert.ok(intersectionOverUnion(first.region, giraffe) >= 0.5);
+    // The whole query (no region) matches whole items only.
+    const [whole] = await loupe.search([png], { catalog: 'photos', k: 3 });
+    assert.ok(whole?.ok && whole.value.results.every((x) => x.region === undefined));
+  });
+
   it('gives one result per item, best first, and honours the catalog scope', async () => {
     const bytes = readFileSync(join(PHOTOS, 'horses.jpg'));
     const found = await searchObjects(bytes);
@@ -126,7 +145,7 @@ describe('objects added later', () => {
       const [withObjects] = (await l.items.list('c')).items.filter((v) => v.item.sourceName === 'person-dog-horse.jpg');
       assert.ok(withObjects!.item.objects!.some((o) => o.label === 'person'));
       const [r] = await l.searchByObjects([readFileSync(join(PHOTOS, 'person-dog-horse.jpg'))], { catalog: 'c', k: 1 });
-      assert.ok(r!.ok && r.value.objects.every((o) => o.results[0]?.item.sourceName === 'person-dog-horse.jpg'));
+      assert.ok(r!.ok && r!.value.objects.every((o) => o.results[0]?.item.sourceName === 'person-dog-horse.jpg'));
     } finally {
       await l.close();
     }

@@ -2,7 +2,8 @@
 // An image with its boxes drawn over it (an SVG whose viewBox is the image's own pixel grid, so boxes in original
 // pixels land in the right place at any displayed size), an optional heatmap overlay, and — when `onCrop` is given —
 // a rectangle the user drags to search a region. ImageNet boxes are solid with their label on top; a catalog head's
-// box is dashed, in its own colour, with its label at the bottom.
+// box is dashed, in its own colour, with its label at the bottom. Detected objects are dotted, in their own colour;
+// with `onPickObject`, a click inside one picks it (the smallest under the pointer).
 import { useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Box, Rect } from '../lib/api';
 import './AnnotatedImage.css';
@@ -10,6 +11,15 @@ import './AnnotatedImage.css';
 const COLORS = ['#ff3d71', '#00d68f', '#ffaa00', '#3d8bff', '#b66dff'];
 /** The colour of a catalog head's box (dashed, so that it differs from the ImageNet boxes in more than colour). */
 export const HEAD_BOX_COLOR = '#22d3ee';
+/** The colour of detected objects (COCO classes). */
+export const OBJECT_COLOR = '#ffd43b';
+
+/** A detected object: its COCO label, score and box in the image's pixels. */
+export interface ObjectMark {
+  label: string;
+  score: number;
+  box: Rect;
+}
 
 interface Props {
   src: string;
@@ -26,6 +36,9 @@ interface Props {
   onCrop?: (rect: Rect) => void;
   /** Lets touch input draw a crop (otherwise touch scrolls the page; mouse and pen always draw). */
   touchCrop?: boolean;
+  objects?: ObjectMark[];
+  /** A click (not a drag) inside an object picks it. */
+  onPickObject?: (index: number) => void;
   testId?: string;
 }
 
@@ -41,6 +54,8 @@ export function AnnotatedImage({
   crop,
   onCrop,
   touchCrop,
+  objects = [],
+  onPickObject,
   testId,
 }: Props) {
   const [natural, setNatural] = useState<{ w: number; h: number } | null>(null);
@@ -84,7 +99,7 @@ export function AnnotatedImage({
           viewBox={`0 0 ${w} ${h}`}
           preserveAspectRatio="none"
           role="img"
-          aria-label={describeBoxes(boxes, headBox, headBoxPrefix)}
+          aria-label={describeBoxes(boxes, headBox, headBoxPrefix, objects)}
           data-testid="query-overlay"
           onPointerDown={(event) => {
             if (!canDraw(event) || event.button !== 0) return;
@@ -104,8 +119,12 @@ export function AnnotatedImage({
             const rect = rectOf(start.current, p);
             start.current = null;
             setDraft(null);
-            // Ignore clicks and tiny drags (under ~8 displayed pixels each way).
+            // A drag draws a region; a click (under ~8 displayed pixels each way) may pick an object.
             if ((rect.x1 - rect.x0) / p.scale >= 8 && (rect.y1 - rect.y0) / p.scale >= 8) onCrop?.(rect);
+            else if (onPickObject) {
+              const picked = objectAt(objects, p.x, p.y);
+              if (picked !== undefined) onPickObject(picked);
+            }
           }}
           onPointerCancel={() => {
             start.current = null;
@@ -119,6 +138,17 @@ export function AnnotatedImage({
               color={COLORS[i % COLORS.length]!}
               font={font}
               testId="box"
+            />
+          ))}
+          {objects.map((o, i) => (
+            <BoxShape
+              key={`o${i}-${o.box.x0}-${o.box.y0}`}
+              box={{ ...o.box, label: o.label, score: o.score, classId: -1 }}
+              color={OBJECT_COLOR}
+              font={font}
+              testId="object-box"
+              dotted
+              labelAtBottom={h}
             />
           ))}
           {headBox ? (
@@ -152,8 +182,20 @@ export function AnnotatedImage({
   );
 }
 
-function describeBoxes(boxes: Box[], headBox: Box | null | undefined, prefix: string | undefined): string {
+/** The smallest object whose box holds the point, if any. */
+function objectAt(objects: ObjectMark[], x: number, y: number): number | undefined {
+  let best: number | undefined;
+  const area = (r: Rect) => (r.x1 - r.x0) * (r.y1 - r.y0);
+  objects.forEach((o, i) => {
+    const b = o.box;
+    if (x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1 && (best === undefined || area(b) < area(objects[best]!.box))) best = i;
+  });
+  return best;
+}
+
+function describeBoxes(boxes: Box[], headBox: Box | null | undefined, prefix: string | undefined, objects: ObjectMark[]): string {
   const parts = boxes.length ? [`Boxes: ${boxes.map((b) => b.label).join(', ')}`] : [];
+  if (objects.length) parts.push(`Objects: ${objects.map((o) => o.label).join(', ')}`);
   if (headBox) parts.push(`${prefix ? `${prefix} box` : 'Catalog box'}: ${headBox.label}`);
   return parts.length ? parts.join('; ') : 'No boxes';
 }
@@ -170,6 +212,7 @@ function BoxShape({
   testId,
   prefix,
   dashed = false,
+  dotted = false,
   labelAtBottom,
 }: {
   box: Box;
@@ -178,6 +221,7 @@ function BoxShape({
   testId: string;
   prefix?: string;
   dashed?: boolean;
+  dotted?: boolean;
   labelAtBottom?: number;
 }) {
   const label = `${prefix ? `${prefix}: ` : ''}${b.label} ${(b.score * 100).toFixed(0)}%`;
@@ -195,7 +239,7 @@ function BoxShape({
   const textWidth = label.length * font * 0.6;
   return (
     <g data-testid={testId} data-label={b.label}>
-      {dashed ? (
+      {dashed || dotted ? (
         <rect
           x={b.x0}
           y={b.y0}
@@ -216,7 +260,7 @@ function BoxShape({
         fill="none"
         stroke={color}
         strokeWidth={3}
-        strokeDasharray={dashed ? '10 6' : undefined}
+        strokeDasharray={dashed ? '10 6' : dotted ? '3 4' : undefined}
         vectorEffect="non-scaling-stroke"
       />
       <rect x={b.x0} y={top} width={textWidth + font * 0.6} height={tag} fill={color} rx={dashed ? 0 : font * 0.2} />

@@ -98,6 +98,7 @@ export function ItemView({ id }: { id: string }) {
             width={item.width}
             height={item.height}
             boxes={item.boxes}
+            objects={item.objects}
             testId="item-image"
           />
           <p>
@@ -130,6 +131,19 @@ export function ItemView({ id }: { id: string }) {
                     ? `Confirmed: the item’s own ${head ? `“${head.field}”` : 'value'}, not a guess of the catalog’s classifier head${head ? ` (v${head.version})` : ''}.`
                     : `Predicted by the catalog’s classifier head${head ? ` v${head.version}` : ''} with probability ${formatProbability(item.label.score)}: the item has no ${head ? `“${head.field}”` : 'value'} of its own.`}
               </p>
+            </>
+          ) : null}
+          {item.objects.length ? (
+            <>
+              <h2>Objects</h2>
+              <ul className="plain small" data-testid="item-objects">
+                {item.objects.map((o, i) => (
+                  <li key={i}>
+                    {o.label} {(o.score * 100).toFixed(0)}% at ({Math.round(o.box.x0)}, {Math.round(o.box.y0)}) – ({Math.round(o.box.x1)},{' '}
+                    {Math.round(o.box.y1)})
+                  </li>
+                ))}
+              </ul>
             </>
           ) : null}
           <h2>Predictions</h2>

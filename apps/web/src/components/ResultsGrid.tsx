@@ -14,6 +14,20 @@ interface Props {
   labelField?: string;
 }
 
+/**
+ * The item's object that matched the query, outlined over the thumbnail. The SVG's viewBox is the item's pixel grid
+ * and "slice" crops it exactly as the thumbnail's object-fit: cover does, so the outline lands on the object.
+ */
+function MatchedRegion({ region, width, height }: { region: NonNullable<SearchResult['region']>; width: number; height: number }) {
+  const { x0, y0, x1, y1, label } = region;
+  return (
+    <svg className="result-region" viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="xMidYMid slice" aria-hidden="true" data-testid="result-region" data-label={label}>
+      <rect x={x0} y={y0} width={x1 - x0} height={y1 - y0} fill="none" stroke="#000" strokeOpacity={0.6} strokeWidth={5} vectorEffect="non-scaling-stroke" />
+      <rect x={x0} y={y0} width={x1 - x0} height={y1 - y0} fill="none" stroke="#ffd43b" strokeWidth={2.5} vectorEffect="non-scaling-stroke" />
+    </svg>
+  );
+}
+
 export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showScores = true, labelField }: Props) {
   return (
     <ol className="results" aria-label={label} data-testid="results">
@@ -30,6 +44,7 @@ export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showSc
           >
             {/* Thumbnails are immutable, cached by the browser for a year. */}
             <img src={r.thumbnailUrl} alt="" loading={i < 12 ? 'eager' : 'lazy'} decoding="async" />
+            {r.region ? <MatchedRegion region={r.region} width={r.width} height={r.height} /> : null}
             {showScores ? (
               <span
                 className="match"
@@ -42,6 +57,11 @@ export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showSc
             ) : null}
           </Link>
           <div className="result-body">
+            {r.region ? (
+              <span className="result-via muted" data-testid="result-via">
+                via its {r.region.label}
+              </span>
+            ) : null}
             <Link href={`/items/${r.id}`} className="result-title" data-testid="result-title" tabIndex={-1}>
               {r.title}
             </Link>

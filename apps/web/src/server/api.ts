@@ -2,7 +2,7 @@
 // builder returns its inferred type, so a field that drifts from the schema fails the type check, and the API tests
 // validate every real response against the same schemas.
 import type * as Api from '@loupe/api';
-import type { ApiKey, Box, Catalog, CatalogWithCount, ItemHeadLabel, ItemView, JobView, ObjectSearchResponse, Prediction, QueryAnalysis, SearchResponse, SearchResult } from '@loupe/core';
+import type { ApiKey, Box, Catalog, CatalogWithCount, ItemHeadLabel, ItemView, JobView, ObjectRegion, ObjectSearchResponse, Prediction, QueryAnalysis, SearchResponse, SearchResult } from '@loupe/core';
 
 const round = (n: number, digits = 4) => Number(n.toFixed(digits));
 
@@ -26,10 +26,15 @@ export function resultJson(r: SearchResult): Api.SearchResult {
     title: r.item.title,
     catalog: r.catalog,
     thumbnailUrl: thumbnailUrl(r.id),
+    width: r.item.width,
+    height: r.item.height,
     topClass: r.item.predictions[0]?.label ?? null,
     ...labelField(r.label),
+    ...(r.region ? { region: regionJson(r.region) } : {}),
   };
 }
+
+const regionJson = (r: ObjectRegion): Api.ObjectRegion => ({ x0: r.x0, y0: r.y0, x1: r.x1, y1: r.y1, label: r.label });
 
 /** The catalog head's view of a query image: its classes and the best one's CAM box. */
 export function queryHeadJson(head: NonNullable<QueryAnalysis['head']>): Api.HeadPredictions {
@@ -67,7 +72,7 @@ export function objectSearchJson(response: ObjectSearchResponse): Api.ObjectSear
     height: response.height,
     objects: response.objects.map(({ object, results }) => ({
       object: { ...object, score: round(object.score) },
-      results: results.map((r) => ({ ...resultJson(r), region: { x0: r.region.x0, y0: r.region.y0, x1: r.region.x1, y1: r.region.y1, label: r.region.label } })),
+      results: results.map((r) => ({ ...resultJson(r), region: regionJson(r.region) })),
     })),
     tookMs: response.tookMs,
   };

@@ -1,10 +1,11 @@
 'use client';
 // The query as the model sees it: the image with its boxes, heatmap and region, the tools over it, and its classes.
 import { labelSourceText, type QueryAnalysis, type Rect } from '../../lib/api';
-import { AnnotatedImage } from '../AnnotatedImage';
+import { AnnotatedImage, type ObjectMark } from '../AnnotatedImage';
 import { ErrorNotice } from '../ErrorNotice';
 import { BoxLegend } from './BoxLegend';
 import { ModelSees } from './ModelSees';
+import { QueryObjects, roundRect } from './QueryObjects';
 import { QueryTools } from './QueryTools';
 import { RegionForm } from './RegionForm';
 import { cropKey, sameRect, type Source } from './types';
@@ -20,6 +21,8 @@ interface Props {
   catalog: string;
   catalogName: (slug: string) => string;
   headOnServerOnly: string | null;
+  /** The query's detected objects: each can be searched on its own. */
+  objects: ObjectMark[];
 }
 
 export function QueryView({
@@ -31,6 +34,7 @@ export function QueryView({
   catalog,
   catalogName,
   headOnServerOnly,
+  objects,
 }: Props) {
   const src = source.kind === 'image' ? source.url : source.item.imageUrl;
   const alt =
@@ -54,8 +58,14 @@ export function QueryView({
           if (!sameRect(r, crop)) onCrop(r);
         }}
         touchCrop={o.regionMode}
+        objects={objects}
+        onPickObject={(i) => {
+          const box = roundRect(objects[i]!.box);
+          if (!sameRect(box, crop)) onCrop(box);
+        }}
         testId="query-image"
       />
+      <QueryObjects objects={objects} crop={crop} onPick={(box) => !sameRect(box, crop) && onCrop(box)} />
       {analysis?.head?.box ? (
         <BoxLegend
           shown={o.showBoxes}

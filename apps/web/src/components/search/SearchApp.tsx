@@ -17,6 +17,7 @@ import { useCatalogHead, useCatalogs } from './useCatalogs';
 import { useOverlays } from './useOverlays';
 import { usePageDrop } from './usePageDrop';
 import { useSearchQuery } from './useSearchQuery';
+import { useQueryObjects } from './useQueryObjects';
 import { useSearchResults } from './useSearchResults';
 import './SearchApp.css';
 
@@ -31,6 +32,7 @@ export function SearchApp() {
   const { catalogs, starters, catalogName } = useCatalogs();
   const head = useCatalogHead(filters.catalog);
   const dragging = usePageDrop(query.onFile);
+  const queryObjects = useQueryObjects(source, mode);
 
   // On a phone the results (or the error) are below the query: show them once a search ends.
   useEffect(() => {
@@ -74,6 +76,7 @@ export function SearchApp() {
             catalog={filters.catalog}
             catalogName={catalogName}
             headOnServerOnly={head && source.kind === 'image' && mode === 'browser' ? head.catalog : null}
+            objects={queryObjects.objects}
           />
         ) : null}
       </section>

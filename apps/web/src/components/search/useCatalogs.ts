@@ -30,6 +30,8 @@ export function useCatalogs() {
             title: i.title,
             catalog: i.catalog,
             thumbnailUrl: i.thumbnailUrl,
+            width: i.width,
+            height: i.height,
             topClass: i.predictions[0]?.label ?? null,
             label: i.label,
           })),
