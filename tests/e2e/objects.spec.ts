@@ -1,6 +1,6 @@
 // Search by object in real Chromium against the real models: the query's objects are drawn and offered; picking one
 // (its chip, or a click on it in the image) searches that object, and each result matched through one of its own
-// objects shows it outlined; the item page lists its objects.
+// objects shows it outlined; masks outline the query's objects; the item page lists its objects.
 import { expect, test } from '@playwright/test';
 import { screenshot, searchWith } from './helpers';
 
@@ -40,6 +40,12 @@ test.describe('search by object', () => {
     await expect(bicycle).toHaveAttribute('aria-pressed', 'true');
     await expect(dog).toHaveAttribute('aria-pressed', 'false');
     await expect(page.getByTestId('status')).toHaveText(/^\d+ results$/);
+
+    // Masks: each object outlined by the server (COCO RLE), drawn as a translucent overlay.
+    await page.getByTestId('masks-toggle').check();
+    await expect(page.getByTestId('query-image').locator('[data-testid="object-mask"][data-label="dog"]')).toHaveCount(1, { timeout: 60_000 });
+    expect(await page.getByTestId('query-image').locator('[data-testid="object-mask"][data-label="dog"] rect').count()).toBeGreaterThan(20);
+    await screenshot(page, 'search-masks');
 
     // The item page lists the objects found at ingest.
     await page.goto(`/items/${id}`);

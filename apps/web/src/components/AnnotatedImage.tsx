@@ -6,6 +6,7 @@
 // with `onPickObject`, a click inside one picks it (the smallest under the pointer).
 import { useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Box, Rect } from '../lib/api';
+import { maskStrips } from '../lib/masks';
 import './AnnotatedImage.css';
 
 const COLORS = ['#ff3d71', '#00d68f', '#ffaa00', '#3d8bff', '#b66dff'];
@@ -19,6 +20,8 @@ export interface ObjectMark {
   label: string;
   score: number;
   box: Rect;
+  /** Its pixels (COCO RLE over the whole image), drawn as a translucent overlay. */
+  mask?: { size: number[]; counts: number[] };
 }
 
 interface Props {
@@ -140,6 +143,15 @@ export function AnnotatedImage({
               testId="box"
             />
           ))}
+          {objects.map((o, i) =>
+            o.mask ? (
+              <g key={`m${i}`} className="object-mask" fill={OBJECT_COLOR} fillOpacity={0.45} shapeRendering="crispEdges" data-testid="object-mask" data-label={o.label}>
+                {maskStrips(o.mask).map(([x, y, n]) => (
+                  <rect key={`${x}-${y}`} x={x} y={y} width={1} height={n} />
+                ))}
+              </g>
+            ) : null,
+          )}
           {objects.map((o, i) => (
             <BoxShape
               key={`o${i}-${o.box.x0}-${o.box.y0}`}

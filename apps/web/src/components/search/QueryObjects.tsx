@@ -1,15 +1,28 @@
 'use client';
 // The query's detected objects as buttons: each searches the catalog for items holding a similar object (a region
-// search with the object's box), as a click on the object in the image does.
+// search with the object's box), as a click on the object in the image does; and the switch that outlines them.
 import type { Rect } from '../../lib/api';
 import type { ObjectMark } from '../AnnotatedImage';
 import { sameRect } from './types';
 import './QueryObjects.css';
 
-export function QueryObjects({ objects, crop, onPick }: { objects: ObjectMark[]; crop: Rect | null; onPick: (box: Rect) => void }) {
-  if (objects.length === 0) return null;
+interface Props {
+  objects: ObjectMark[];
+  crop: Rect | null;
+  onPick: (box: Rect) => void;
+  masks: boolean;
+  masksBusy: boolean;
+  onMasks: (on: boolean) => void;
+}
+
+export function QueryObjects({ objects, crop, onPick, masks, masksBusy, onMasks }: Props) {
+  if (objects.length === 0 && !masks) return null;
   return (
     <div className="query-objects" role="group" aria-label="Objects in the image" data-testid="query-objects">
+      <label className="switch">
+        <input type="checkbox" checked={masks} onChange={(e) => onMasks(e.currentTarget.checked)} data-testid="masks-toggle" />
+        <span>Masks{masksBusy ? ' (loading…)' : ''}</span>
+      </label>
       <span className="muted">Search one object:</span>
       {objects.map((o, i) => {
         const box = roundRect(o.box);

@@ -1,7 +1,7 @@
 'use client';
 // The query as the model sees it: the image with its boxes, heatmap and region, the tools over it, and its classes.
 import { labelSourceText, type QueryAnalysis, type Rect } from '../../lib/api';
-import { AnnotatedImage, type ObjectMark } from '../AnnotatedImage';
+import { AnnotatedImage } from '../AnnotatedImage';
 import { ErrorNotice } from '../ErrorNotice';
 import { BoxLegend } from './BoxLegend';
 import { ModelSees } from './ModelSees';
@@ -10,6 +10,7 @@ import { QueryTools } from './QueryTools';
 import { RegionForm } from './RegionForm';
 import { cropKey, sameRect, type Source } from './types';
 import type { useOverlays } from './useOverlays';
+import type { useQueryObjects } from './useQueryObjects';
 import './QueryView.css';
 
 interface Props {
@@ -21,8 +22,8 @@ interface Props {
   catalog: string;
   catalogName: (slug: string) => string;
   headOnServerOnly: string | null;
-  /** The query's detected objects: each can be searched on its own. */
-  objects: ObjectMark[];
+  /** The query's detected objects (each can be searched on its own) and their masks' switch. */
+  objects: ReturnType<typeof useQueryObjects>;
 }
 
 export function QueryView({
@@ -34,8 +35,9 @@ export function QueryView({
   catalog,
   catalogName,
   headOnServerOnly,
-  objects,
+  objects: q,
 }: Props) {
+  const objects = q.objects;
   const src = source.kind === 'image' ? source.url : source.item.imageUrl;
   const alt =
     source.kind === 'image' ? `Your query image${source.file.name ? ` ${source.file.name}` : ''}` : source.item.title;
@@ -65,7 +67,16 @@ export function QueryView({
         }}
         testId="query-image"
       />
-      <QueryObjects objects={objects} crop={crop} onPick={(box) => !sameRect(box, crop) && onCrop(box)} />
+      {q.masksAvailable ? (
+        <QueryObjects
+          objects={objects}
+          crop={crop}
+          onPick={(box) => !sameRect(box, crop) && onCrop(box)}
+          masks={q.masks}
+          masksBusy={q.masksBusy}
+          onMasks={q.setMasks}
+        />
+      ) : null}
       {analysis?.head?.box ? (
         <BoxLegend
           shown={o.showBoxes}

@@ -76,7 +76,7 @@ export function SearchApp() {
             catalog={filters.catalog}
             catalogName={catalogName}
             headOnServerOnly={head && source.kind === 'image' && mode === 'browser' ? head.catalog : null}
-            objects={queryObjects.objects}
+            objects={queryObjects}
           />
         ) : null}
       </section>

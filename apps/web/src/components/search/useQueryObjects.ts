@@ -1,35 +1,46 @@
 'use client';
 // The query's objects, for search by object: an indexed item's stored objects, or an uploaded photo's found by the
-// server's detector (POST /detect). In in-browser mode the photo never leaves the browser, so it has none; when
+// server's detector (POST /detect). With masks on, the server outlines each object too (POST /detect?masks=true, for
+// an item on its stored image). In in-browser mode the photo never leaves the browser, so it has none; when
 // detection fails (a busy server), the page simply offers no objects — the search itself is unaffected.
 import { useEffect, useState } from 'react';
 import { loupe } from '../../lib/api';
 import type { ObjectMark } from '../AnnotatedImage';
 import { sourceKey, type Mode, type Source } from './types';
 
-export function useQueryObjects(source: Source | null, mode: Mode): { objects: ObjectMark[] } {
+export function useQueryObjects(source: Source | null, mode: Mode) {
+  const [masks, setMasks] = useState(false);
   const [found, setFound] = useState<{ key: string; objects: ObjectMark[] } | null>(null);
-  const key = source ? `${sourceKey(source)}|${mode}` : '';
+  const key = source ? `${sourceKey(source)}|${mode}|${masks}` : '';
 
   useEffect(() => {
     if (!source) return;
-    if (source.kind === 'item') {
+    if (source.kind === 'item' && !masks) {
       setFound({ key, objects: source.item.objects });
       return;
     }
-    if (mode === 'browser') {
+    if (source.kind === 'image' && mode === 'browser') {
       setFound({ key, objects: [] });
       return;
     }
     let cancelled = false;
-    loupe
-      .detect(source.file)
-      .then((r) => !cancelled && setFound({ key, objects: r.objects }))
-      .catch(() => !cancelled && setFound({ key, objects: [] }));
+    (async () => {
+      const image = source.kind === 'image' ? source.file : { data: await (await fetch(source.item.imageUrl)).blob(), name: 'item' };
+      const r = await loupe.detect(image, { masks });
+      if (!cancelled) setFound({ key, objects: r.objects });
+    })().catch(() => !cancelled && setFound({ key, objects: [] }));
     return () => {
       cancelled = true;
     };
-  }, [key, source, mode]);
+  }, [key, source, mode, masks]);
 
-  return { objects: found?.key === key ? found.objects : [] };
+  return {
+    objects: found?.key === key ? found.objects : [],
+    masks,
+    setMasks,
+    /** Masks were asked for and are on their way. */
+    masksBusy: masks && found?.key !== key,
+    /** Masks come from the server: not in in-browser mode. */
+    masksAvailable: source !== null && !(source.kind === 'image' && mode === 'browser'),
+  };
 }
