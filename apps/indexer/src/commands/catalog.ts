@@ -1,5 +1,5 @@
 // loupe catalogs | ingest | search | items | stats | reindex — the catalog commands, on @loupe/core.
-import { MATCHES, openLoupe, type Loupe, type Match } from '@loupe/core';
+import { MATCHES, openLoupe, type Loupe, type Match, type SearchResult } from '@loupe/core';
 import type { Device, Precision } from '@loupe/embedding';
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
@@ -151,7 +151,7 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
       const c = ctx();
       await withLoupe(c, flags, async (loupe) => {
         if (flags.objects) return searchObjects(c, loupe, images, flags);
-        const responses = await loupe.search(images, { catalog: flags.catalog, k: flags.k, minScore: flags.minScore, minMatch: flags.minMatch, exact: flags.exact, label: flags.label });
+        const responses = await loupe.search(images, searchOptions(flags));
         for (const r of responses) {
           const query = images[r.index]!;
           if (!r.ok) {
@@ -160,12 +160,7 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
             continue;
           }
           const results = r.value.results.map((x) => ({
-            id: x.id,
-            externalId: x.item.externalId,
-            title: x.item.title,
-            file: x.item.sourceName,
-            score: Number(x.score.toFixed(4)),
-            match: x.match,
+            ...resultRow(x),
             // With a catalog that has an active head: the item's label under it.
             ...(x.label !== undefined ? { label: x.label ? { label: x.label.label, score: Number(x.label.score.toFixed(4)), source: x.label.source } : null } : {}),
           }));
@@ -248,14 +243,22 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
     });
 }
 
+type SearchFlags = { catalog?: string; k: number; minScore?: number; minMatch?: Match; exact?: boolean; label?: string };
+const searchOptions = (f: SearchFlags) => ({ catalog: f.catalog, k: f.k, minScore: f.minScore, minMatch: f.minMatch, exact: f.exact, label: f.label });
+
+/** A search result as the CLI prints it (search and search --objects alike). */
+function resultRow(x: SearchResult) {
+  return { id: x.id, externalId: x.item.externalId, title: x.item.title, file: x.item.sourceName, score: Number(x.score.toFixed(4)), match: x.match };
+}
+
 /** `search --objects`: one JSON line per query object, `{file, object, results}`; text lists each object's matches. */
 async function searchObjects(
   c: CliContext,
   loupe: Loupe,
   images: string[],
-  flags: { json?: boolean; catalog?: string; k: number; minScore?: number; minMatch?: Match; exact?: boolean; label?: string },
+  flags: SearchFlags & { json?: boolean },
 ): Promise<void> {
-  const responses = await loupe.searchByObjects(images, { catalog: flags.catalog, k: flags.k, minScore: flags.minScore, minMatch: flags.minMatch, exact: flags.exact, label: flags.label });
+  const responses = await loupe.searchByObjects(images, searchOptions(flags));
   const round = (v: number) => Number(v.toFixed(1));
   for (const r of responses) {
     const file = images[r.index]!;
@@ -268,12 +271,7 @@ async function searchObjects(
     for (const { object, results } of r.value.objects) {
       const box = { x0: round(object.box.x0), y0: round(object.box.y0), x1: round(object.box.x1), y1: round(object.box.y1) };
       const rows = results.map((x) => ({
-        id: x.id,
-        externalId: x.item.externalId,
-        title: x.item.title,
-        file: x.item.sourceName,
-        score: Number(x.score.toFixed(4)),
-        match: x.match,
+        ...resultRow(x),
         region: { x0: round(x.region.x0), y0: round(x.region.y0), x1: round(x.region.x1), y1: round(x.region.y1), label: x.region.label },
       }));
       if (flags.json) c.out(JSON.stringify({ file, object: { label: object.label, score: Number(object.score.toFixed(4)), box }, results: rows }));

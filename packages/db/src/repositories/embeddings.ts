@@ -1,6 +1,6 @@
 import type { StoreContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
-import type { ChangeBatch, EmbeddingRepository, EmbeddingRow, IndexChange } from '../types.ts';
+import type { Analysis, ChangeBatch, EmbeddingRepository, EmbeddingRow, IndexChange } from '../types.ts';
 import * as v from '../validate.ts';
 import { decodeVector } from '../vector.ts';
 import { modelId as validModelId, nestedReplace, toItem, validateAnalysis, validateObjects, writeEmbedding } from './shared.ts';
@@ -52,42 +52,28 @@ export function embeddingRepository(ctx: StoreContext): EmbeddingRepository {
     item: { select: { catalogId: true } },
   } as const;
 
-  return {
-    async upsert(itemId, analysis) {
-      const id = v.id('itemId', itemId);
-      const valid = validateAnalysis(analysis);
-      return ctx.run(() =>
-        ctx.write(
-          async (tx) => {
-            const item = await tx.item.findUnique({ where: { id }, select: { id: true, catalogId: true } });
-            if (!item) throw new NotFoundError('item', id);
-            const sequence = await writeEmbedding(tx, item, valid, true);
-            const nested = nestedReplace(valid);
-            if (nested.predictions || nested.boxes)
-              await tx.item.update({ where: { id }, data: nested, select: { id: true } });
-            return { sequence };
-          },
-          { sequenced: true },
-        ),
-      );
-    },
+  /** Stores (or replaces) one model's analysis of an existing item — its vector, predictions, boxes — with a new sequence. */
+  function replace(itemId: number, valid: Analysis): Promise<{ sequence: number }> {
+    const id = v.id('itemId', itemId);
+    return ctx.run(() =>
+      ctx.write(
+        async (tx) => {
+          const item = await tx.item.findUnique({ where: { id }, select: { id: true, catalogId: true } });
+          if (!item) throw new NotFoundError('item', id);
+          const sequence = await writeEmbedding(tx, item, valid, true);
+          const nested = nestedReplace(valid);
+          if (nested.predictions || nested.boxes) await tx.item.update({ where: { id }, data: nested, select: { id: true } });
+          return { sequence };
+        },
+        { sequenced: true },
+      ),
+    );
+  }
 
-    async upsertObjects(itemId, input) {
-      const id = v.id('itemId', itemId);
-      const objects = validateObjects(input);
-      return ctx.run(() =>
-        ctx.write(
-          async (tx) => {
-            const item = await tx.item.findUnique({ where: { id }, select: { id: true, catalogId: true } });
-            if (!item) throw new NotFoundError('item', id);
-            const sequence = await writeEmbedding(tx, item, objects, true);
-            await tx.item.update({ where: { id }, data: nestedReplace(objects), select: { id: true } });
-            return { sequence };
-          },
-          { sequenced: true },
-        ),
-      );
-    },
+  return {
+    upsert: async (itemId, analysis) => replace(itemId, validateAnalysis(analysis)),
+
+    upsertObjects: async (itemId, objects) => replace(itemId, validateObjects(objects)),
 
     async get(itemId, modelId) {
       return ctx.run(async () => {
