@@ -2,7 +2,8 @@
 // Right for small collections, and the ground truth for measuring HNSW recall.
 import { open, readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { DuplicateIdError, IndexClosedError, InvalidArgumentError, SnapshotCorruptError } from './errors.ts';
+import { IndexClosedError, InvalidArgumentError, SnapshotCorruptError } from './errors.ts';
+import { GuardedIndex } from './guarded.ts';
 import { checkChecksum, checkSequence, commitSnapshot, hashFile, type Manifest } from './snapshot.ts';
 import type {
   ExactIndexOptions,
@@ -16,13 +17,13 @@ import type {
   VectorIndex,
   VectorLike,
 } from './types.ts';
-import { checkId, checkInt, checkSearchOptions, clampScore, dotRow, normalize, TopK } from './vector.ts';
+import { checkInt, checkSearchOptions, clampScore, dotRow, normalize, TopK } from './vector.ts';
 
 // Data file: 16-byte header (magic "LOUPEVX1", dim u32 LE, count u32 LE), count × u32 ids, count × dim × f32 rows.
 const MAGIC = Buffer.from('LOUPEVX1', 'latin1');
 const HEADER_BYTES = 16;
 
-export class ExactIndex implements VectorIndex {
+export class ExactIndex extends GuardedIndex implements VectorIndex {
   readonly kind = 'exact' as const;
   readonly space = 'cosine' as const;
   readonly dim: number;
@@ -35,6 +36,7 @@ export class ExactIndex implements VectorIndex {
 
   /** @internal use createExactIndex() */
   constructor(dim: number, capacity: number, logger: Logger | undefined) {
+    super();
     this.dim = dim;
     this.logger = logger;
     this.rows = new Float32Array(capacity * dim);
@@ -45,17 +47,8 @@ export class ExactIndex implements VectorIndex {
     return this.n;
   }
 
-  add(id: number, vector: VectorLike): void {
-    this.assertOpen();
-    checkId(id);
-    if (this.rowOf.has(id)) throw new DuplicateIdError(id);
-    this.put(id, normalize(vector, this.dim));
-  }
-
-  upsert(id: number, vector: VectorLike): void {
-    this.assertOpen();
-    checkId(id);
-    this.put(id, normalize(vector, this.dim));
+  protected holds(id: number): boolean {
+    return this.rowOf.has(id);
   }
 
   remove(id: number): boolean {
@@ -173,7 +166,7 @@ export class ExactIndex implements VectorIndex {
     this.n = ids.length;
   }
 
-  private put(id: number, v: Float32Array): void {
+  protected put(id: number, v: Float32Array): void {
     let row = this.rowOf.get(id);
     if (row === undefined) {
       this.ensureCapacity(this.n + 1);
@@ -197,7 +190,7 @@ export class ExactIndex implements VectorIndex {
     this.logger?.debug?.({ capacity: cap }, 'vector-index: exact index grown');
   }
 
-  private assertOpen(): void {
+  protected assertOpen(): void {
     if (this.closed) throw new IndexClosedError();
   }
 }

@@ -9,8 +9,9 @@
 // are visible to has/get/search at once, and reach the native index when the write finishes.
 import hnswlib from 'hnswlib-node';
 import type { HierarchicalNSW as NativeIndex } from 'hnswlib-node';
-import { DuplicateIdError, IndexClosedError, InvalidArgumentError, SnapshotCorruptError } from './errors.ts';
+import { IndexClosedError, InvalidArgumentError, SnapshotCorruptError } from './errors.ts';
 import { HnswFileError, HnswFileParser, type HnswFileSummary } from './hnsw-file.ts';
+import { GuardedIndex } from './guarded.ts';
 import { checkChecksum, checkSequence, commitSnapshot, hashFile, type Manifest } from './snapshot.ts';
 import type {
   HnswIndexOptions,
@@ -24,7 +25,7 @@ import type {
   VectorIndex,
   VectorLike,
 } from './types.ts';
-import { checkId, checkInt, checkSearchOptions, clampScore, normalize, TopK } from './vector.ts';
+import { checkInt, checkSearchOptions, clampScore, normalize, TopK } from './vector.ts';
 
 const { HierarchicalNSW } = hnswlib;
 
@@ -50,7 +51,7 @@ interface Params {
   logger: Logger | undefined;
 }
 
-export class HnswIndex implements VectorIndex {
+export class HnswIndex extends GuardedIndex implements VectorIndex {
   readonly kind = 'hnsw' as const;
   readonly space = 'cosine' as const;
   readonly dim: number;
@@ -69,6 +70,7 @@ export class HnswIndex implements VectorIndex {
 
   /** @internal use createVectorIndex() / loadVectorIndex() */
   constructor(native: NativeIndex, p: Params, loaded?: HnswFileSummary) {
+    super();
     this.native = native;
     this.dim = p.dim;
     this.M = p.M;
@@ -90,17 +92,8 @@ export class HnswIndex implements VectorIndex {
     return this.live.size;
   }
 
-  add(id: number, vector: VectorLike): void {
-    this.assertOpen();
-    checkId(id);
-    if (this.live.has(id)) throw new DuplicateIdError(id);
-    this.put(id, normalize(vector, this.dim));
-  }
-
-  upsert(id: number, vector: VectorLike): void {
-    this.assertOpen();
-    checkId(id);
-    this.put(id, normalize(vector, this.dim));
+  protected holds(id: number): boolean {
+    return this.live.has(id);
   }
 
   remove(id: number): boolean {
@@ -300,7 +293,7 @@ export class HnswIndex implements VectorIndex {
     }
   }
 
-  private put(id: number, v: Float32Array): void {
+  protected put(id: number, v: Float32Array): void {
     if (this.pending) this.pending.set(id, v);
     else this.applyPut(id, v);
     this.live.add(id);
@@ -367,7 +360,7 @@ export class HnswIndex implements VectorIndex {
     return this.native;
   }
 
-  private assertOpen(): void {
+  protected assertOpen(): void {
     if (this.closed) throw new IndexClosedError();
   }
 }
