@@ -72,11 +72,14 @@ export function createDetect(deps: {
   };
 }
 
-/** An image's objects with their vectors, as the store keeps them (objects too small to embed are left out). */
-export async function objectsToStore(detection: Detect, image: ImageInput, modelId: string): Promise<ObjectsAnalysis> {
+/**
+ * An image's objects with their vectors, as the store keeps them (objects too small to embed are left out), and as
+ * the detector gave them.
+ */
+export async function objectsToStore(detection: Detect, image: ImageInput, modelId: string): Promise<{ stored: ObjectsAnalysis; detected: DetectedObject[] }> {
   const found = await detection.detect(image, { vectors: true });
   return {
-    modelId,
-    objects: found.objects.flatMap((o) => (o.vector ? [{ ...o.box, classId: o.classId, label: o.label, score: o.score, vector: o.vector }] : [])),
+    stored: { modelId, objects: found.objects.flatMap((o) => (o.vector ? [{ ...o.box, classId: o.classId, label: o.label, score: o.score, vector: o.vector }] : [])) },
+    detected: found.objects,
   };
 }

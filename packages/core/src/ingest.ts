@@ -4,7 +4,8 @@
 // committed, in the same transaction as its item; a restarted job skips exactly those files. Files written before a
 // crash are content-addressed, so writing them again is harmless; the index catches up from the database.
 import { basename } from 'node:path';
-import { DuplicateItemError, InvalidInputError, type Catalog, type Item, type Job, type ObjectsAnalysis, type Store } from '@loupe/db';
+import { detectorBoxes } from '@loupe/detection';
+import { DuplicateItemError, InvalidInputError, type Catalog, type Item, type Job, type Store } from '@loupe/db';
 import { probeImage, type Embedder, type ImageAnalysis } from '@loupe/embedding';
 import { NotFoundError } from './errors.ts';
 import { objectsToStore, type Detect } from './detect.ts';
@@ -167,7 +168,7 @@ export async function runIngest(
     }
   }
   /** The item's objects with their vectors; none stored (and so none indexed) when the detector fails on it. */
-  const detectObjects = async (p: Prepared): Promise<ObjectsAnalysis | undefined> => {
+  const detectObjects = async (p: Prepared): Promise<Awaited<ReturnType<typeof objectsToStore>> | undefined> => {
     if (!objects) return undefined;
     try {
       return await objectsToStore(objects.detection, p.bytes, objects.modelId);
@@ -194,8 +195,9 @@ export async function runIngest(
         mimeType: MIME_TYPES[p.format] ?? 'application/octet-stream',
         sizeBytes: p.bytes.byteLength,
         sourceName: entry.key,
-        analysis: { modelId: deps.modelId, vector: analysis.vector, predictions: analysis.predictions.slice(0, 5), boxes: analysis.boxes },
-        ...(found ? { objects: found } : {}),
+        // A class the detector found as an object keeps the object's box: it hugs the object, a CAM blob does not.
+        analysis: { modelId: deps.modelId, vector: analysis.vector, predictions: analysis.predictions.slice(0, 5), boxes: found ? detectorBoxes(analysis.boxes, found.detected) : analysis.boxes },
+        ...(found ? { objects: found.stored } : {}),
         jobFile: { jobId: job.id, path: entry.key },
       });
       // Auto-label (issue 7): the catalog's active head, if any, labels the new item (marked "predicted").

@@ -74,7 +74,7 @@ async function reindexObjects(ctx: LoupeContext, opts: { catalogId?: number; all
   for (const t of todo) {
     if (opts.signal?.aborted) break;
     try {
-      await ctx.store.embeddings.upsertObjects(t.id, await objectsToStore(ctx.detection, await ctx.storage.read(t.storedFile), ctx.objectsModelId));
+      await ctx.store.embeddings.upsertObjects(t.id, (await objectsToStore(ctx.detection, await ctx.storage.read(t.storedFile), ctx.objectsModelId)).stored);
       done++;
     } catch (error) {
       failed.push({ id: t.id, reason: `${t.storedFile} (objects): ${String((error as Error)?.message ?? error).split('\n')[0]}` });

@@ -66,6 +66,18 @@ describe('objects at ingest', () => {
   });
 });
 
+describe('the class box', () => {
+  it("an item's box for an ImageNet class the detector found as an object is that object's box, still named by its class", async () => {
+    const { item } = await loupe.items.get(idOf.get('cat.jpg')!);
+    const cat = item.objects!.find((o) => o.label === 'cat');
+    assert.ok(cat, JSON.stringify(item.objects));
+    const top = item.boxes.find((b) => b.classId === item.predictions[0]!.classId)!;
+    assert.deepEqual([top.x0, top.y0, top.x1, top.y1], [cat.x0, cat.y0, cat.x1, cat.y1]);
+    assert.equal(top.label, item.predictions[0]!.label);
+    assert.ok(intersectionOverUnion(top, HAND_BOXES['cat.jpg']![0]!) >= 0.8);
+  });
+});
+
 describe('search by object', () => {
   it('a composite of two catalog photos finds each source item through the object that came from it', async () => {
     const { png, split, width } = await composite('cat.jpg', 'giraffe-zebra.jpg');
