@@ -4,17 +4,19 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // The package graph of ARCHITECTURE.md ("may import"), enforced: each folder may import only these of our packages.
-const OURS = ['api', 'client', 'core', 'db', 'embedding', 'heads', 'random', 'vector-index'];
+const OURS = ['api', 'client', 'core', 'db', 'detection', 'embedding', 'heads', 'random', 'segmentation', 'vector-index'];
 const MAY_IMPORT = {
   'packages/embedding': [],
   'packages/vector-index': [],
   'packages/db': [],
   'packages/random': [],
   'packages/api': [],
+  'packages/detection': ['embedding'],
+  'packages/segmentation': ['embedding'],
   'packages/heads': ['embedding', 'random'],
-  'packages/core': ['db', 'embedding', 'heads', 'vector-index'],
+  'packages/core': ['db', 'detection', 'embedding', 'heads', 'segmentation', 'vector-index'],
   'packages/client': ['api'],
-  'apps/indexer': ['core', 'db', 'embedding', 'heads'],
+  'apps/indexer': ['core', 'db', 'detection', 'embedding', 'heads', 'segmentation'],
   'apps/web': ['api', 'client', 'core', 'embedding'],
 };
 const importRules = Object.entries(MAY_IMPORT).map(([folder, allowed]) => ({
