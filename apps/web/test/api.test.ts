@@ -138,7 +138,7 @@ describe('REST API v1', () => {
     assert.equal(response.query!.predictions[0]!.label, 'Egyptian cat');
     assert.equal(response.query!.predictions.length, 5);
     assert.ok(response.query!.boxes.length >= 1);
-    assert.deepEqual(Object.keys(response.results[0]!).sort(), ['catalog', 'id', 'match', 'score', 'thumbnailUrl', 'title', 'topClass']);
+    assert.deepEqual(Object.keys(response.results[0]!).sort(), ['catalog', 'height', 'id', 'match', 'score', 'thumbnailUrl', 'title', 'topClass', 'width']);
     assert.equal(response.results[0]!.id, catIds[0]);
     assert.ok(response.results[0]!.score > 0.999);
     assert.equal(response.results.length, 2);
