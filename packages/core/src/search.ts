@@ -152,9 +152,8 @@ export function createSearch(ctx: LoupeContext) {
   }
 
   /** The k items whose objects are closest to one query object's vector: each item's best object, with its match. */
-  async function objectHits(vector: Float32Array, opts: SearchOptions, s: Scope, k: number): Promise<ObjectSearchResult[]> {
+  async function objectHits(vector: Float32Array, opts: SearchOptions, minMatch: Match | undefined, s: Scope, k: number): Promise<ObjectSearchResult[]> {
     const index = await ctx.objectIndex();
-    const minMatch = checkMinMatch(opts.minMatch);
     const best = new Map<number, SearchHit>();
     // An item may hold several similar objects: ask for more hits until k items are found or the index has no more.
     for (let asked = 4 * k; ; asked *= 2) {
@@ -217,7 +216,7 @@ export function createSearch(ctx: LoupeContext) {
      */
     async byObjects(queries: ImageInput[], opts: SearchOptions = {}): Promise<Array<Settled<ObjectSearchResponse>>> {
       const k = checkK(opts.k);
-      checkMinMatch(opts.minMatch);
+      const minMatch = checkMinMatch(opts.minMatch);
       const s = await resolveScope(opts);
       await (await ctx.objectIndex()).catchUp();
       const out: Array<Settled<ObjectSearchResponse>> = [];
@@ -231,7 +230,7 @@ export function createSearch(ctx: LoupeContext) {
           continue;
         }
         const objects: QueryObjectResults[] = [];
-        for (const { vector, ...object } of found.objects) objects.push({ object, results: vector ? await objectHits(vector, opts, s, k) : [] });
+        for (const { vector, ...object } of found.objects) objects.push({ object, results: vector ? await objectHits(vector, opts, minMatch, s, k) : [] });
         out.push({ index: i, ok: true, value: { width: found.width, height: found.height, objects, tookMs: Math.round(performance.now() - started) } });
       }
       return out;

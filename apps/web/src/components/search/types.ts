@@ -21,6 +21,10 @@ export interface Produced {
   detail?: string;
 }
 
+/** The query's image as the API takes it: the upload, or an item's stored original fetched from the server. */
+export const sourceImage = async (s: Source) =>
+  s.kind === 'image' ? s.file : { data: await (await fetch(s.item.imageUrl)).blob(), name: 'item' };
+
 export const sourceKey = (s: Source | null) => (!s ? '' : s.kind === 'image' ? `f${s.serial}` : `i${s.item.id}`);
 export const cropKey = (crop: Rect | null) => (crop ? rectParam(crop) : '');
 export const sameRect = (a: Rect | null, b: Rect | null) => (a && b ? rectParam(a) === rectParam(b) : a === b);

@@ -4,7 +4,7 @@
 // for drawing a region.
 import { useEffect, useState } from 'react';
 import { loupe, type Rect } from '../../lib/api';
-import { cropKey, sourceKey, type Mode, type Source } from './types';
+import { cropKey, sourceImage, sourceKey, type Mode, type Source } from './types';
 
 export interface ShownBoxes {
   imagenet: boolean;
@@ -28,11 +28,7 @@ export function useOverlays(source: Source | null, crop: Rect | null, mode: Mode
     setHeatmapBusy(true);
     setHeatmapError(null);
     (async () => {
-      const image =
-        source.kind === 'image'
-          ? source.file
-          : { data: await (await fetch(source.item.imageUrl)).blob(), name: 'item' };
-      const result = await loupe.localize(image, { heatmap: true, ...(crop ? { box: crop } : {}) });
+      const result = await loupe.localize(await sourceImage(source), { heatmap: true, ...(crop ? { box: crop } : {}) });
       if (!cancelled && result.heatmap) setHeatmap({ key, png: result.heatmap.png });
     })()
       .catch((e) => !cancelled && setHeatmapError(e))

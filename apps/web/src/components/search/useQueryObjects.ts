@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import { loupe } from '../../lib/api';
 import type { ObjectMark } from '../AnnotatedImage';
-import { sourceKey, type Mode, type Source } from './types';
+import { sourceImage, sourceKey, type Mode, type Source } from './types';
 
 export function useQueryObjects(source: Source | null, mode: Mode) {
   const [masks, setMasks] = useState(false);
@@ -25,8 +25,7 @@ export function useQueryObjects(source: Source | null, mode: Mode) {
     }
     let cancelled = false;
     (async () => {
-      const image = source.kind === 'image' ? source.file : { data: await (await fetch(source.item.imageUrl)).blob(), name: 'item' };
-      const r = await loupe.detect(image, { masks });
+      const r = await loupe.detect(await sourceImage(source), { masks });
       if (!cancelled) setFound({ key, objects: r.objects });
     })().catch(() => !cancelled && setFound({ key, objects: [] }));
     return () => {
