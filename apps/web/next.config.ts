@@ -8,6 +8,7 @@ const sources = {
   '@loupe/embedding/browser': '../../packages/embedding/src/browser.ts',
   '@loupe/vector-index': '../../packages/vector-index/src/index.ts',
   '@loupe/client': '../../packages/client/src/index.ts',
+  '@loupe/detection': '../../packages/detection/src/index.ts',
 };
 
 // Native modules stay outside the bundle (Node loads them at run time); our workspace packages, which export

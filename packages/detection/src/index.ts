@@ -11,4 +11,4 @@ export { IMAGENET_TO_COCO, imagenetToCocoMap } from './imagenet-to-coco.ts';
 
 // Model files
 export { DETECTOR_FILES, DETECTOR_INPUT_SIZE, DETECTOR_MODEL_ID, type DetectorManifest } from './model-files.ts';
-export { defaultDetectorModelDir, loadDetectorFiles } from './model-store.ts';
+export { DETECTOR_BUILD_COMMAND, defaultDetectorModelDir, loadDetectorFiles, verifyDetectorModel } from './model-store.ts';

@@ -55,7 +55,7 @@ export {
   type Pooling,
   type Precision,
 } from './model-files.ts';
-export { BUILD_COMMAND, defaultModelDir } from './model-store.ts';
+export { BUILD_COMMAND, defaultModelDir, packageRootOf } from './model-store.ts';
 export {
   cudaProviderFiles,
   cudaUnavailableReason,

@@ -11,16 +11,21 @@ import { displayLabel, type ClassifierHead } from './postprocess.ts';
 export const BUILD_COMMAND = 'npx loupe-embedding build-model';
 
 /**
- * The folder holding this package's package.json: this module runs from src/ in the workspace and from dist/src/
- * once built, so the depth differs.
+ * The folder holding the package.json named `name`, walking up from a module's URL: a package's modules run from src/
+ * in the workspace and from dist/src/ once built, so the depth differs. Falls back to the module's parent folder.
  */
-export function packageRoot(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
+export function packageRootOf(moduleUrl: string, name: string): string {
+  const here = dirname(fileURLToPath(moduleUrl));
   for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@loupe/embedding') return dir;
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name) return dir;
   }
   return join(here, '..');
+}
+
+/** This package's folder (see packageRootOf). */
+export function packageRoot(): string {
+  return packageRootOf(import.meta.url, '@loupe/embedding');
 }
 
 /**
