@@ -8,8 +8,9 @@ export function predictionJson(p: Prediction) {
   return { classId: p.classId, label: p.label, score: round(p.score) };
 }
 
-export function boxJson(b: Box) {
-  return { x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1, classId: b.classId, label: b.label, score: round(b.score) };
+/** A box; `source` ('cam' or 'detector') where the box may come from a detected object. */
+export function boxJson(b: Box & { source?: string }) {
+  return { x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1, classId: b.classId, label: b.label, score: round(b.score), ...(b.source ? { source: b.source } : {}) };
 }
 
 /** The box of the top class (the best-scoring one), or the best box overall when the top class has none. */
@@ -35,7 +36,8 @@ export function embedJson(file: string, model: string, vector: Float32Array) {
 }
 
 const percent = (s: number) => `${(s * 100).toFixed(1).padStart(5)}%`;
-const boxText = (b: Box) => `${b.label} ${percent(b.score).trim()} at (${b.x0}, ${b.y0})–(${b.x1}, ${b.y1})`;
+const boxText = (b: Box & { source?: string }) =>
+  `${b.label} ${percent(b.score).trim()} at (${b.x0}, ${b.y0})–(${b.x1}, ${b.y1})${b.source === 'detector' ? ' (the detected object)' : ''}`;
 
 export function classifyText(file: string, a: ImageAnalysis, withBoxes: boolean): string {
   const width = Math.max(...a.predictions.map((p) => p.label.length));

@@ -40,9 +40,29 @@ describe('loupe CLI', () => {
     assert.equal(cat.predictions.length, 3);
     assert.deepEqual(Object.keys(cat.predictions[0]), ['classId', 'label', 'score']);
     assert.deepEqual([cat.predictions[0].classId, cat.predictions[0].label], [285, 'Egyptian cat']);
-    assert.deepEqual(Object.keys(cat.box), ['x0', 'y0', 'x1', 'y1', 'classId', 'label', 'score']);
+    assert.deepEqual(Object.keys(cat.box), ['x0', 'y0', 'x1', 'y1', 'classId', 'label', 'score', 'source']);
     assert.equal(cat.box.label, 'Egyptian cat');
     assert.equal(espresso.predictions[0].label, 'espresso');
+  });
+
+  it("classify's box is the detected object's where the detector finds the class; --no-objects keeps the CAM box", async () => {
+    const [withObjects, camOnly, detected] = await Promise.all([
+      loupe('classify', '--json', photo('cat.jpg'), photo('squirrel.jpg')),
+      loupe('classify', '--json', '--no-objects', photo('cat.jpg')),
+      loupe('detect', '--json', photo('cat.jpg')),
+    ]);
+    const [cat, squirrel] = lines(withObjects.stdout).map((l) => JSON.parse(l));
+    const cam = JSON.parse(camOnly.stdout);
+    const catObject = JSON.parse(detected.stdout).objects.find((o: { label: string }) => o.label === 'cat');
+    // an Egyptian cat is a COCO cat: the detected cat's box, with the ImageNet class and its score
+    assert.deepEqual(cat.box, { ...catObject.box, classId: 285, label: 'Egyptian cat', score: cat.box.score, source: 'detector' });
+    assert.equal(cat.box.score, cam.box.score);
+    // without the detector: the activation map's box, which is another box, and no source
+    assert.equal(cam.box.source, undefined);
+    assert.notDeepEqual([cam.box.x0, cam.box.y0, cam.box.x1, cam.box.y1], [cat.box.x0, cat.box.y0, cat.box.x1, cat.box.y1]);
+    // COCO has no squirrel: its CAM box stays, and says so
+    assert.equal(squirrel.box.source, 'cam');
+    assert.match((await loupe('classify', photo('cat.jpg'))).stdout, /box: Egyptian cat .* \(the detected object\)/);
   });
 
   it('a bad file in the list is named on stderr, the others still print, and the exit code is non-zero', async () => {

@@ -197,6 +197,16 @@ describe('REST API v1', () => {
     assert.match(l.heatmap!.png, /^data:image\/png;base64,/);
     const png = await sharp(Buffer.from(l.heatmap!.png.split(',')[1]!, 'base64')).metadata();
     assert.deepEqual([png.width, png.height, png.channels], [500, 500, 4]);
+    // The cat's class box is the detected cat's (an Egyptian cat is a COCO cat); objects=false: activation maps only.
+    const [cat, detected, camOnly] = await Promise.all([
+      anonymous.localize(photo('cat.jpg')),
+      anonymous.detect(photo('cat.jpg')),
+      anonymous.localize(photo('cat.jpg'), { objects: false }),
+    ]);
+    const catBox = cat.boxes.find((b) => b.classId === cat.predictions[0]!.classId)!;
+    const catObject = detected.objects.find((o) => o.label === 'cat')!;
+    assert.deepEqual([catBox.source, catBox.x0, catBox.y0, catBox.x1, catBox.y1], ['detector', catObject.box.x0, catObject.box.y0, catObject.box.x1, catObject.box.y1]);
+    assert.ok(camOnly.boxes.length > 0 && camOnly.boxes.every((b) => b.source === undefined));
     const e = await anonymous.embed(photo('orange.jpg'));
     assert.equal(e.dim, 2048);
     assert.ok(Math.abs(Math.hypot(...e.vector) - 1) < 1e-3);

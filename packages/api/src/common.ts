@@ -20,6 +20,12 @@ export const Box = named(
     classId: z.int(),
     label: z.string(),
     score: z.number(),
+    source: z
+      .enum(['cam', 'detector'])
+      .optional()
+      .describe(
+        '"cam": the class activation map\'s box; "detector": the box of the detected object of the COCO class this ImageNet class is (a dog breed → its dog), which hugs the object better. Absent where boxes come from CAM only',
+      ),
   }),
   'A box in the pixels of the analysed image (or region)',
 );

@@ -108,6 +108,11 @@ export const ImageOptions = named(
     catalog: z.string().min(1).optional().describe("classify: add this catalog's own classes (its active head)"),
     box: RegionParam.optional(),
     heatmap: flag().optional().describe("localize: add the top class's heatmap as a PNG data URL"),
+    objects: flag()
+      .optional()
+      .describe(
+        'localize: take a class\'s box from the detected object of that class where the detector finds one (`source: "detector"`); default true where the server detects objects, false: class activation maps only (one pass, faster). Not for a `box` region, whose boxes are CAM',
+      ),
   }),
 );
 

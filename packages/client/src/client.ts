@@ -173,8 +173,12 @@ export class LoupeClient {
     return this.#request('POST', '/classify', this.#imageForm(image, options));
   }
 
-  localize(image: ImageUpload, options: { heatmap?: boolean; box?: SearchOptions['box'] } = {}): Promise<LocalizeResponse> {
-    return this.#request('POST', '/localize', this.#imageForm(image, { box: options.box, heatmap: options.heatmap ? '1' : undefined }));
+  localize(image: ImageUpload, options: { heatmap?: boolean; box?: SearchOptions['box']; objects?: boolean } = {}): Promise<LocalizeResponse> {
+    return this.#request(
+      'POST',
+      '/localize',
+      this.#imageForm(image, { box: options.box, heatmap: options.heatmap ? '1' : undefined, objects: options.objects === undefined ? undefined : String(options.objects) }),
+    );
   }
 
   /**

@@ -1,8 +1,16 @@
 // The detect use case: every object in one image (CenterNet), labels fused with the shared ResNet-50 on each crop, and
 // on request each object's mask (COCO RLE over the whole photo). The detector and the segmenter are created on first
 // use and share the facade's embedder, so a server holds one backbone.
-import { createDetector, type DetectedObject, type Detection, type DetectOptions as DetectorDetectOptions, type Detector } from '@loupe/detection';
-import type { Device, Embedder, ImageInput, ImageSource } from '@loupe/embedding';
+import {
+  createDetector,
+  detectorBoxes,
+  type ClassBoxSource,
+  type DetectedObject,
+  type Detection,
+  type DetectOptions as DetectorDetectOptions,
+  type Detector,
+} from '@loupe/detection';
+import type { Box, Device, Embedder, ImageInput, ImageSource } from '@loupe/embedding';
 import { createSegmenter, encodePlaced, type Rle, type Segmenter } from '@loupe/segmentation';
 import type { ObjectsAnalysis } from '@loupe/db';
 import type { Logger } from './types.ts';
@@ -82,4 +90,16 @@ export async function objectsToStore(detection: Detect, image: ImageInput, model
     stored: { modelId, objects: found.objects.flatMap((o) => (o.vector ? [{ ...o.box, classId: o.classId, label: o.label, score: o.score, vector: o.vector }] : [])) },
     detected: found.objects,
   };
+}
+
+/** An analysis whose class boxes say where each comes from. */
+export type ObjectBoxes<T extends { boxes: Box[] }> = Omit<T, 'boxes'> & { boxes: Array<Box & { source: ClassBoxSource }> };
+
+/**
+ * An image's class boxes from its detected objects: a class the detector found as a COCO object (a dog breed → its
+ * dog) gets that object's box, which hugs it better than the activation map's blob; other classes keep their CAM box.
+ */
+export async function withObjectBoxes<T extends { boxes: Box[] }>(detection: Detect, image: ImageInput, analysis: T): Promise<ObjectBoxes<T>> {
+  const found = await detection.detect(image);
+  return { ...analysis, boxes: detectorBoxes(analysis.boxes, found.objects) };
 }

@@ -1,8 +1,12 @@
 // One image at a time, no catalog needed: its vector, its ImageNet classes (and, with a catalog, that catalog's own
 // classes from its active head), its CAM boxes and heatmap — each one forward pass.
 import type { ClassifyResult, EmbedderInfo, ImageInput, LocalizeOptions, LocalizeResult } from '@loupe/embedding';
+import { withObjectBoxes, type ObjectBoxes } from './detect.ts';
 import type { CatalogClassification } from './heads.ts';
 import type { LoupeContext } from './context.ts';
+
+/** A region of an image (`{ source, region }`): its boxes are in the region's pixels, the detector's in the image's. */
+const isRegion = (image: ImageInput) => typeof image === 'object' && !(image instanceof Uint8Array) && 'region' in image && image.region !== undefined;
 
 export function createImages(ctx: LoupeContext) {
   return {
@@ -19,8 +23,18 @@ export function createImages(ctx: LoupeContext) {
       if (!r!.ok) throw r!.error;
       return r!.value;
     },
-    async localize(images: ImageInput[], options?: LocalizeOptions): Promise<LocalizeResult[]> {
-      return (await ctx.embedder()).localize(images, options);
+    /**
+     * Boxes of the confident classes: a class's box is the detected object of that class where the detector finds
+     * one (`source: 'detector'`), its class activation map elsewhere (`'cam'`). `objects` (default: this instance's
+     * objects setting) false, or a region input: CAM only, no detector pass.
+     */
+    async localize(images: ImageInput[], options: LocalizeOptions & { objects?: boolean } = {}): Promise<Array<LocalizeResult | ObjectBoxes<LocalizeResult>>> {
+      const { objects = ctx.objects, ...localizeOptions } = options;
+      const results = await (await ctx.embedder()).localize(images, localizeOptions);
+      if (!objects) return results;
+      const out: Array<LocalizeResult | ObjectBoxes<LocalizeResult>> = [];
+      for (const [i, r] of results.entries()) out.push(isRegion(images[i]!) ? r : await withObjectBoxes(ctx.detection, images[i]!, r));
+      return out;
     },
     /** The embedder's facts (model id, provider in use, providers skipped and why); loads the network if needed. */
     async modelInfo(): Promise<EmbedderInfo> {

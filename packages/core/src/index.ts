@@ -1,6 +1,6 @@
 // @loupe/core — the use cases shared by the CLI and the web app.
 export { benchmarkInternals, openLoupe, type Loupe } from './loupe.ts';
-export { createDetect, type Detect, type DetectOptions, type DetectResult, type DetectedObjectView } from './detect.ts';
+export { createDetect, withObjectBoxes, type Detect, type DetectOptions, type DetectResult, type DetectedObjectView, type ObjectBoxes } from './detect.ts';
 export type { ItemView, ItemPageView, ItemFile } from './items.ts';
 export type { ReindexOptions, ReindexResult } from './reindex.ts';
 export { indexSnapshotPath } from './index-manager.ts';

@@ -14,10 +14,13 @@ export function objectForImagenetClass(classId: number, objects: DetectedObject[
   return objects.filter((o) => o.label === label).sort((a, b) => b.score - a.score)[0];
 }
 
-/** Replaces the box of each CAM box's class with its detected object's box where there is one. */
-export function detectorBoxes<T extends Rect & { classId: number }>(camBoxes: T[], objects: DetectedObject[]): T[] {
+/** Where a class's box comes from: its class activation map, or the detected object of that class. */
+export type ClassBoxSource = 'cam' | 'detector';
+
+/** Replaces the box of each CAM box's class with its detected object's box where there is one, saying which it is. */
+export function detectorBoxes<T extends Rect & { classId: number }>(camBoxes: T[], objects: DetectedObject[]): Array<T & { source: ClassBoxSource }> {
   return camBoxes.map((b) => {
     const o = objectForImagenetClass(b.classId, objects);
-    return o ? { ...b, x0: o.box.x0, y0: o.box.y0, x1: o.box.x1, y1: o.box.y1 } : b;
+    return o ? { ...b, x0: o.box.x0, y0: o.box.y0, x1: o.box.x1, y1: o.box.y1, source: 'detector' as const } : { ...b, source: 'cam' as const };
   });
 }

@@ -6,7 +6,7 @@ export type { CropClassifier, DetectedObject, Detection, DetectOptions, Detector
 export { COCO_LABELS, type CocoLabel } from './coco.ts';
 export { DETECT_DEFAULTS, decodeDetections, nonMaxSuppression } from './decoding.ts';
 export { cocoFromImagenet, FUSION_DEFAULTS, fuseObjects } from './fusion.ts';
-export { detectorBoxes, objectForImagenetClass } from './classify-box.ts';
+export { detectorBoxes, objectForImagenetClass, type ClassBoxSource } from './classify-box.ts';
 export { IMAGENET_TO_COCO, imagenetToCocoMap } from './imagenet-to-coco.ts';
 
 // Model files

@@ -110,11 +110,12 @@ describe('createDetector', () => {
     assert.equal(cam.label, 'bald eagle');
     const [box] = detectorBoxes([cam], (await fused.detect(eagle)).objects);
     assert.equal(box!.label, 'bald eagle', 'the class and its score stay');
+    assert.equal(box!.source, 'detector');
     const truth = BOXES['eagle.jpg']![0]!;
     assert.ok(intersectionOverUnion(box!, truth) > intersectionOverUnion(cam, truth), 'closer to the hand-labelled box than the CAM blob');
     const [squirrel] = await embedder.localize([join(PHOTOS, 'squirrel.jpg')], { topK: 1 });
     const top = squirrel!.boxes[0]!;
-    assert.deepEqual(detectorBoxes([top], (await fused.detect(join(PHOTOS, 'squirrel.jpg'))).objects), [top], 'no COCO squirrel: CAM stays');
+    assert.deepEqual(detectorBoxes([top], (await fused.detect(join(PHOTOS, 'squirrel.jpg'))).objects), [{ ...top, source: 'cam' }], 'no COCO squirrel: CAM stays');
   });
 
   it('reports its model and provider', () => {

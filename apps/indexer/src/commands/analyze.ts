@@ -1,6 +1,7 @@
 // loupe classify | embed | localize — run the model on image files.
 import { writeFile } from 'node:fs/promises';
-import { createEmbedder, type Device, type Embedder, type Precision } from '@loupe/embedding';
+import { createDetect, withObjectBoxes } from '@loupe/core';
+import { createEmbedder, type Device, type Embedder, type ImageAnalysis, type Precision } from '@loupe/embedding';
 import type { Command } from 'commander';
 import { EXIT, type CliContext } from '../context.ts';
 import { classifyJson, classifyText, embedJson, embedText, headClassifyJson, headClassifyText } from '../output.ts';
@@ -44,6 +45,30 @@ async function runOver(
   }
 }
 
+/**
+ * The class boxes of an analysis from the detected objects (a dog breed's box = the detected dog's), unless turned
+ * off (`--no-objects`, LOUPE_OBJECTS=off). Without a built detector, the CAM boxes stay and one warning says so.
+ */
+function objectBoxes(ctx: CliContext, embedder: Embedder, flags: ModelFlags & { objects: boolean }) {
+  if (!flags.objects || ctx.env.LOUPE_OBJECTS === 'off') return { apply: async (_file: string, a: ImageAnalysis) => a, close: async () => {} };
+  const detection = createDetect({ embedder: async () => embedder, device: flags.device, threads: flags.threads ?? ctx.env.LOUPE_THREADS, logger: ctx.logger });
+  let missing = false;
+  return {
+    async apply(file: string, a: ImageAnalysis): Promise<ImageAnalysis> {
+      if (missing) return a;
+      try {
+        return await withObjectBoxes(detection, file, a);
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'MODEL_NOT_BUILT') throw error;
+        missing = true;
+        ctx.err(`warning: boxes from class activation maps only: ${(error as Error).message}`);
+        return a;
+      }
+    },
+    close: () => detection.close(),
+  };
+}
+
 function modelOptions(command: Command): Command {
   return command
     .addOption(deviceOption())
@@ -70,17 +95,21 @@ export function registerAnalyzeCommands(program: Command, ctx: () => CliContext)
   modelOptions(program.command('classify').description('top ImageNet classes and the main object’s box (or a catalog head’s classes)').argument('<image...>'))
     .option('--top <n>', 'how many classes', parsePositiveInt, 5)
     .option('--catalog <slug>', "classify with this catalog's active head: its classes (the label field's values) and its CAM box")
+    .option('--no-objects', 'the class activation map’s box only (default: the detected object’s box where the detector finds the class)')
     .option('--data-dir <dir>', 'with --catalog: data directory (default LOUPE_DATA_DIR, else ./data)')
     .option('--database-url <url>', 'with --catalog: database (default DATABASE_URL)')
-    .action(async (files: string[], flags: ModelFlags & { top: number; catalog?: string; dataDir?: string; databaseUrl?: string }) => {
+    .action(async (files: string[], flags: ModelFlags & { top: number; catalog?: string; dataDir?: string; databaseUrl?: string; objects: boolean }) => {
       const c = ctx();
       if (flags.catalog) return classifyWithHead(c, files, { ...flags, catalog: flags.catalog });
       const embedder = await openEmbedder(c, flags);
+      const boxes = objectBoxes(c, embedder, flags);
       try {
-        await runOver(c, embedder, files, { topK: flags.top }, (file, a) =>
-          c.out(flags.json ? JSON.stringify(classifyJson(file, a, false)) : classifyText(file, a, false)),
-        );
+        await runOver(c, embedder, files, { topK: flags.top }, async (file, analysis) => {
+          const a = await boxes.apply(file, analysis);
+          c.out(flags.json ? JSON.stringify(classifyJson(file, a, false)) : classifyText(file, a, false));
+        });
       } finally {
+        await boxes.close();
         await embedder.dispose();
       }
     });
@@ -106,16 +135,19 @@ export function registerAnalyzeCommands(program: Command, ctx: () => CliContext)
     .option('--min-score <s>', 'localize classes with at least this probability', parseScore, 0.1)
     .option('--threshold <t>', 'share of the activation maximum that counts as object', parseScore)
     .option('--heatmap <out.png>', 'write the top class’s activation heatmap (PNG with alpha) here')
-    .action(async (file: string, flags: ModelFlags & { top: number; classes: number; minScore: number; threshold?: number; heatmap?: string }) => {
+    .option('--no-objects', 'class activation map boxes only (default: a class the detector finds gets its object’s box)')
+    .action(async (file: string, flags: ModelFlags & { top: number; classes: number; minScore: number; threshold?: number; heatmap?: string; objects: boolean }) => {
       const c = ctx();
       const embedder = await openEmbedder(c, flags);
+      const boxes = objectBoxes(c, embedder, flags);
       try {
         await runOver(
           c,
           embedder,
           [file],
           { topK: Math.max(flags.top, flags.classes), minScore: flags.minScore, threshold: flags.threshold, heatmap: Boolean(flags.heatmap) },
-          async (name, a) => {
+          async (name, analysis) => {
+            const a = await boxes.apply(name, analysis);
             // Boxes come from up to --classes classes; the listing shows --top predictions.
             const shown = { ...a, predictions: a.predictions.slice(0, flags.top) };
             c.out(flags.json ? JSON.stringify(classifyJson(name, shown, true)) : classifyText(name, shown, true));
@@ -126,6 +158,7 @@ export function registerAnalyzeCommands(program: Command, ctx: () => CliContext)
           },
         );
       } finally {
+        await boxes.close();
         await embedder.dispose();
       }
     });

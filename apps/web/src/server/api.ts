@@ -7,7 +7,16 @@ import type { ApiKey, Box, Catalog, CatalogWithCount, ItemHeadLabel, ItemView, J
 const round = (n: number, digits = 4) => Number(n.toFixed(digits));
 
 export const predictionJson = (p: Prediction): Api.Prediction => ({ classId: p.classId, label: p.label, score: round(p.score) });
-export const boxJson = (b: Box): Api.Box => ({ x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1, classId: b.classId, label: b.label, score: round(b.score) });
+export const boxJson = (b: Box & { source?: Api.Box['source'] }): Api.Box => ({
+  x0: b.x0,
+  y0: b.y0,
+  x1: b.x1,
+  y1: b.y1,
+  classId: b.classId,
+  label: b.label,
+  score: round(b.score),
+  ...(b.source ? { source: b.source } : {}),
+});
 
 export const thumbnailUrl = (id: number) => `/api/v1/items/${id}/thumbnail`;
 export const imageUrl = (id: number) => `/api/v1/items/${id}/image`;

@@ -28,7 +28,7 @@ export function useOverlays(source: Source | null, crop: Rect | null, mode: Mode
     setHeatmapBusy(true);
     setHeatmapError(null);
     (async () => {
-      const result = await loupe.localize(await sourceImage(source), { heatmap: true, ...(crop ? { box: crop } : {}) });
+      const result = await loupe.localize(await sourceImage(source), { heatmap: true, objects: false, ...(crop ? { box: crop } : {}) });
       if (!cancelled && result.heatmap) setHeatmap({ key, png: result.heatmap.png });
     })()
       .catch((e) => !cancelled && setHeatmapError(e))
