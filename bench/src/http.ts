@@ -4,17 +4,16 @@
 // the server's RSS before and after. The server's overhead = p50 at 1 client / (inference + HNSW query) measured
 // in-process on the same data before the server starts.
 //   npm run bench -- --quick|--full --only http
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { benchmarkInternals, openLoupe } from '@loupe/core';
 import { readFashionMnist, stratifiedSubset } from '../datasets/fashion-mnist.ts';
-import { startServer } from '../../apps/web/test/server.ts';
 import { FMNIST_PER_CLASS, log, median, mib, modeFromArgs, REPO_ROOT, round, writeResult } from './common.ts';
 import { DIM, featuresFor, upscaleGray } from './features.ts';
 import { insertVectors } from './seed.ts';
+import { imageBody, MULTIPART, startBuiltServer, treeRss } from './web.ts';
 
 const started = performance.now();
 const mode = modeFromArgs();
@@ -22,37 +21,6 @@ const quick = mode === 'quick';
 const DURATION = quick ? 4 : 60;
 const CONNECTIONS = [1, 4, 8];
 const notes: string[] = [];
-
-// The built app. In CI the web tests have built it; otherwise build it now. A build that someone else is running
-// (the .next folder is replaced while it runs) is waited for: start is retried.
-const webDir = join(REPO_ROOT, 'apps', 'web');
-function buildWeb(): void {
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    log(`http: building the web app (attempt ${attempt})`);
-    const b = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@loupe/web', '--output-logs=errors-only'], {
-      cwd: REPO_ROOT,
-      stdio: 'inherit',
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', TURBO_TELEMETRY_DISABLED: '1' },
-    });
-    if (b.status === 0) return;
-  }
-  throw new Error('the web app does not build');
-}
-async function startBuiltServer(env: Record<string, string>): Promise<Awaited<ReturnType<typeof startServer>>> {
-  for (let attempt = 1; ; attempt++) {
-    if (!existsSync(join(webDir, '.next', 'BUILD_ID'))) {
-      await new Promise((r) => setTimeout(r, 20_000)); // maybe a build in progress
-      if (!existsSync(join(webDir, '.next', 'BUILD_ID'))) buildWeb();
-    }
-    try {
-      return await startServer(env);
-    } catch (error) {
-      if (attempt >= 4 || !/production build|BUILD_ID|ENOENT/.test(String(error))) throw error;
-      log(`http: the server did not start (${String(error).split('\n')[0]}); retrying in 30 s`);
-      await new Promise((r) => setTimeout(r, 30_000));
-    }
-  }
-}
 
 // Data: the Fashion-MNIST catalog (real vectors from the feature cache) through the store, + the test photos ingested.
 const dataDir = mkdtempSync(join(tmpdir(), 'loupe-bench-http-'));
@@ -107,44 +75,11 @@ await loupe.close();
 const before = await measureBaseline();
 log(`in-process (before): inference p50 ${before.inferenceMs} ms, HNSW ${before.hnswMs} ms, loupe.search ${before.loupeSearchMs} ms`);
 
-function treeRss(pid: number): number {
-  // the server process and its descendants
-  const parents = new Map<number, number>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      parents.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone
-    }
-  }
-  const tree = [pid];
-  for (let i = 0; i < tree.length; i++) for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
-  let kb = 0;
-  for (const p of tree) {
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // gone
-    }
-  }
-  return kb * 1024;
-}
-
-const boundary = 'loupebenchboundary';
-const bodies = queryBytes.map((bytes, i) =>
-  Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="k"\r\n\r\n10\r\n`),
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="${photos[i]}"\r\nContent-Type: image/jpeg\r\n\r\n`),
-    Buffer.from(bytes),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]),
-);
+const bodies = queryBytes.map((bytes, i) => imageBody({ name: photos[i]!, bytes }, { k: '10' }));
 
 // The per-IP query limit (120 a minute by default) is a guard against one abusive client; this run is one client
 // address sending several hundred queries on purpose, so it is turned off here (the soak benchmark keeps it on).
-const server = await startBuiltServer({ LOUPE_DATA_DIR: dataDir, LOUPE_QUERY_RATE_PER_MINUTE: '0' });
+const server = await startBuiltServer('http', { LOUPE_DATA_DIR: dataDir, LOUPE_QUERY_RATE_PER_MINUTE: '0' });
 const levels = [];
 let rssBefore = 0;
 let rssAfter = 0;
@@ -152,7 +87,7 @@ try {
   const pid = server.process.pid!;
   // warm: every photo once, checking the answer
   for (const body of bodies) {
-    const r = await fetch(`${server.url}/api/v1/search`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+    const r = await fetch(`${server.url}/api/v1/search`, { method: 'POST', headers: { 'content-type': MULTIPART }, body });
     if (r.status !== 200) throw new Error(`search answered ${r.status}: ${await r.text()}`);
     const json = (await r.json()) as { results: unknown[] };
     if (json.results.length !== 10) throw new Error(`search returned ${json.results.length} results`);
@@ -165,7 +100,7 @@ try {
       connections,
       duration: DURATION,
       timeout: 60,
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      headers: { 'content-type': MULTIPART },
       requests: bodies.map((body) => ({ method: 'POST' as const, body })),
     });
     const lat = result.latency;

@@ -145,6 +145,40 @@ interface Http {
   serverRssMiB: { before: number; after: number };
 }
 
+interface Soak {
+  ok: boolean;
+  kinds: Array<{
+    name: string;
+    what: string;
+    hostile: boolean;
+    expected: string;
+    requests: number;
+    statuses: Record<string, number>;
+    warmUp?: Record<string, number>;
+    busy503: number;
+    unexpected: number;
+    latencyMs: { p50: number; p99: number; max: number } | null;
+  }>;
+  overall: {
+    requests: number;
+    throughputRps: number;
+    latencyMs: { p50: number; p99: number; max: number } | null;
+    serverErrors: number;
+    busy503: number;
+    rateLimited429: number;
+    hostileAnswered2xx: number;
+    unexpected: number;
+    connectionErrors: number;
+    timeouts: number;
+  };
+  ingest: { photos: number; status: string; added: number; failed: number; seconds: number; doneDuringLoad: boolean; storedDuringLoad: number };
+  healthAfter: number;
+  serverRssMiB: { beforeLoad: number; peak: number; atLoadEnd: number; final: number };
+  rssTimeline: Array<{ second: number; rssMiB: number }>;
+  warmUpUnexpected?: number;
+  unexpectedSamples: string[];
+}
+
 // ---------- charts ----------
 async function chart(name: string, spec: Record<string, unknown>): Promise<string> {
   const full = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config: { font: 'sans-serif', view: { stroke: null }, legend: { labelLimit: 360 } }, ...spec } as TopLevelSpec;
@@ -560,6 +594,71 @@ Server RSS (process tree): ${r.serverRssMiB.before} MiB after warm-up, ${r.serve
 ![latency percentiles](${img})
 
 ${(http.notes ?? []).map((n) => `- ${n}`).join('\n')}
+`);
+}
+
+// 5b. Soak: hostile traffic during an ingest
+const soak = load<Soak>('soak');
+if (soak) {
+  const r = soak.results;
+  const s = soak.settings as { durationSeconds: number; connections: number; catalog: { items: number }; ingest: { photos: number } };
+  const o = r.overall;
+  const ms = (l: { p50: number; p99: number } | null, p: 'p50' | 'p99') => (l ? l[p] : '—');
+  const codes = (c: Record<string, number> | undefined) =>
+    Object.entries(c ?? {})
+      .map(([code, n]) => `${code} × ${n}`)
+      .join(', ') || '—';
+  const rows = r.kinds.map((k) => [
+    `${k.name}${k.hostile ? '' : ' (good)'}`,
+    k.requests,
+    codes(k.statuses),
+    codes(k.warmUp),
+    k.expected,
+    ms(k.latencyMs, 'p50'),
+    ms(k.latencyMs, 'p99'),
+    k.unexpected === 0 ? '0' : `**${k.unexpected}**`,
+  ]);
+  const img = await chart('soak', {
+    title: `Server RSS during the soak (${s.connections} clients, ${s.durationSeconds} s, then the ingest's end)`,
+    width: 480,
+    height: 180,
+    layer: [
+      { data: { values: r.rssTimeline }, mark: 'line', encoding: { x: { field: 'second', type: 'quantitative', title: 'seconds since the load began' }, y: { field: 'rssMiB', type: 'quantitative', title: 'RSS (MiB, process tree)' } } },
+      { data: { values: [{ second: s.durationSeconds }] }, mark: { type: 'rule', strokeDash: [4, 4] }, encoding: { x: { field: 'second', type: 'quantitative' } } },
+    ],
+  });
+  const ing = r.ingest;
+  verdicts.push(
+    `Soak: ${o.requests} requests from ${s.connections} clients in ${s.durationSeconds} s of mixed good and hostile traffic during an ingest (${ing.added} of ${ing.photos} photos stored, ${ing.status}): ` +
+      `5xx other than 503 BUSY ${o.serverErrors}, hostile answered 2xx ${o.hostileAnswered2xx}, connection errors ${o.connectionErrors}; server RSS peak ${r.serverRssMiB.peak} MiB, final ${r.serverRssMiB.final} MiB; health ${r.healthAfter} — ${r.ok ? '**ok**' : '**FAILED**'}.`,
+  );
+  parts.push(`## 5b. Hostile traffic during an ingest (soak)
+
+${cmd('soak')} — ${when(soak)}
+
+The built app with its defaults (per-IP query rate limit, bounded query queue, public pixel budget), a catalog of the ${s.catalog.items} test
+photos; its worker ingests an upload of ${s.ingest.photos} photos (objects on) while ${s.connections} autocannon connections cycle for ${s.durationSeconds} s through a
+schedule of good searches and hostile requests (each connection from its own place in it), after a warm-up that sends
+each hostile request and one good search of each kind once (checked, not timed). Goal: no 5xx other than
+503 BUSY, every hostile request answered 4xx, no connection errors, the ingest done, \`/api/v1/health\` 200 afterwards —
+${r.ok ? '**met**' : '**not met**'}.
+
+${table(['kind', 'requests', 'statuses', 'warm-up', 'expected', 'p50 ms', 'p99 ms', 'unexpected'], rows, [':--', '--:', ':--', ':--', ':--', '--:', '--:', '--:'])}
+
+Overall: ${o.requests} answers (${o.throughputRps}/s), p50 ${ms(o.latencyMs, 'p50')} ms, p99 ${ms(o.latencyMs, 'p99')} ms; 5xx other than 503 BUSY: **${o.serverErrors}**;
+hostile requests answered 2xx: **${o.hostileAnswered2xx}**; 503 BUSY ${o.busy503}, 429 ${o.rateLimited429} (counted, not failures); connection
+errors ${o.connectionErrors}, timeouts ${o.timeouts}.
+
+Ingest: ${ing.status}, ${ing.added} of ${ing.photos} photos stored (${ing.failed} failed), ${ing.storedDuringLoad} of them while the load ran; it ended ${ing.seconds} s
+after the load began${ing.doneDuringLoad ? ' (within the load)' : ' (after the load)'}. Server RSS (process tree, sampled every 250 ms): ${r.serverRssMiB.beforeLoad} MiB
+after warm-up, peak **${r.serverRssMiB.peak} MiB**, ${r.serverRssMiB.atLoadEnd} MiB when the load ended, ${r.serverRssMiB.final} MiB at the end (ingest done).
+Health afterwards: ${r.healthAfter}.${r.unexpectedSamples.length ? `\n\nUnexpected answers (first ${r.unexpectedSamples.length}):\n\n${r.unexpectedSamples.map((u) => `- \`${u.replace(/`/g, "'")}\``).join('\n')}` : ''}
+
+${table(['kind', 'what'], r.kinds.map((k) => [k.name, k.what]), [':--', ':--'])}
+
+![server RSS during the soak](${img})
+
+${(soak.notes ?? []).map((n) => `- ${n}`).join('\n')}
 `);
 }
 

@@ -22,6 +22,7 @@ export const SECTIONS = [
   { name: 'index', file: 'hnsw.ts', title: 'HNSW vs exact search' },
   { name: 'growth', file: 'growth.ts', title: 'Growth from 1k to 100k items' },
   { name: 'http', file: 'http.ts', title: 'The HTTP service under load' },
+  { name: 'soak', file: 'soak.ts', title: 'Hostile traffic during an ingest' },
   { name: 'masks', file: 'masks.ts', title: 'Instance masks against exact outlines' },
 ] as const;
 
