@@ -227,6 +227,30 @@ describe('back-pressure', () => {
   });
 });
 
+describe('admission: input is checked before it waits, and every image query counts', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startServer({ LOUPE_QUERY_CONCURRENCY: '1', LOUPE_QUERY_QUEUE: '1', LOUPE_QUERY_RATE_PER_MINUTE: '6' });
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('bad uploads are refused for what they are, never taking a place in the queue; /detect is rate-limited too', async () => {
+    const text = new Uint8Array(readFileSync(join(FIXTURES, 'bad', 'text.jpg')));
+    const post = (path: string, bytes: Uint8Array) => fetch(`${server.url}/api/v1/${path}`, { method: 'POST', body: imageForm(bytes) });
+    // One real query and three non-images at once, with one place running and one waiting: the real one gets its
+    // answer and each bad one its 415, none a 503 (had they joined the queue before being read, two would be turned away).
+    const [good, ...bad] = await Promise.all([post('embed', photoBytes('espresso.jpg')), post('embed', text), post('embed', text), post('embed', text)]);
+    assert.equal(good!.status, 200);
+    assert.deepEqual(bad.map((r) => r.status), [415, 415, 415]);
+    // 4 of 6 used: detect counts like every image query (it runs the detector and the backbone on every crop).
+    const detects = [];
+    for (let i = 0; i < 3; i++) detects.push((await post('detect', text)).status);
+    assert.deepEqual(detects, [415, 415, 429]);
+  });
+});
+
 describe('server-side sessions and the audit log', () => {
   let server: RunningServer;
   after(async () => {

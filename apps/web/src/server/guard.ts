@@ -79,10 +79,12 @@ export async function loginGate(request: Request): Promise<{ failed: () => Promi
 }
 
 /**
- * Admission for a public image query: the per-IP rate limit (skipped for admin-scope API keys), then a bounded queue
- * in front of inference — at most LOUPE_QUERY_CONCURRENCY run, LOUPE_QUERY_QUEUE wait, the rest get 503 at once.
+ * Admission for a public image query: the per-IP rate limit (skipped for admin-scope API keys); a 503 at once when
+ * the queue is already full (before the upload is read); then `read` parses and checks the request — bad input is
+ * refused there, without ever taking a place — and only a valid query joins the bounded queue in front of inference:
+ * at most LOUPE_QUERY_CONCURRENCY run, LOUPE_QUERY_QUEUE wait, the rest get 503.
  */
-export async function admitQuery<T>(request: Request, unlimited: boolean, work: () => Promise<T>): Promise<T> {
+export async function admitQuery<I, T>(request: Request, unlimited: boolean, read: () => Promise<I>, work: (input: I) => Promise<T>): Promise<T> {
   const { queries, queue } = guards();
   if (queries && !unlimited) {
     try {
@@ -92,7 +94,12 @@ export async function admitQuery<T>(request: Request, unlimited: boolean, work: 
       throw tooManyRequests('too many queries from this address; slow down', (error as RateLimiterRes).msBeforeNext);
     }
   }
-  if (queue.activeCount + queue.pendingCount >= env().LOUPE_QUERY_CONCURRENCY + env().LOUPE_QUERY_QUEUE)
-    throw Object.assign(new ApiError(503, 'BUSY', 'the server is busy analysing other images; try again shortly'), { retryAfterSeconds: 2 });
-  return queue(work);
+  const busy = () => {
+    if (queue.activeCount + queue.pendingCount >= env().LOUPE_QUERY_CONCURRENCY + env().LOUPE_QUERY_QUEUE)
+      throw Object.assign(new ApiError(503, 'BUSY', 'the server is busy analysing other images; try again shortly'), { retryAfterSeconds: 2 });
+  };
+  busy();
+  const input = await read();
+  busy(); // the queue may have filled while the upload was read
+  return queue(() => work(input));
 }

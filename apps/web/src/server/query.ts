@@ -11,14 +11,16 @@ import { admitQuery } from './guard';
 import { readBody, readImageForm } from './http';
 
 /**
- * The route wrapper of the public image-query endpoints: admission control (per-IP rate limit — not for admins —
- * and the bounded queue in front of inference), then the usual error mapping.
+ * The route wrapper of the public image-query endpoints (search, classify, localize, embed, detect): `read` parses and
+ * checks the request, `run` analyses it. Admission control around them (guard.ts): the per-IP rate limit — not for
+ * admins — then `read`, so that bad input is refused without taking a place in the bounded queue that `run` waits in;
+ * then the usual error mapping.
  */
-export function queryRoute<A extends [Request, ...unknown[]]>(fn: (...args: A) => Promise<Response>): (...args: A) => Promise<Response> {
-  return handle(async (...args: A) => {
-    const who = await principalOf(args[0]);
+export function queryRoute<I>(read: (request: Request) => Promise<I>, run: (input: I) => Promise<Response>): (request: Request) => Promise<Response> {
+  return handle(async (request: Request) => {
+    const who = await principalOf(request);
     const admin = who !== undefined && (who.kind === 'session' || who.scope === 'admin');
-    return admitQuery(args[0], admin, () => fn(...args));
+    return admitQuery(request, admin, () => read(request), run);
   });
 }
 

@@ -8,8 +8,7 @@ export const dynamic = 'force-dynamic';
  * ImageNet top-k classes of an image (multipart `image`; optional `k`, default 5, and `box`). With `catalog` naming a
  * catalog that has an active head, `head` adds that catalog's own classes and the best one's CAM box (same pass).
  */
-export const POST = queryRoute(async (request: Request) => {
-  const { image, options } = await readImageQuery(request);
+export const POST = queryRoute(readImageQuery, async ({ image, options }) => {
   const loupe = await getLoupe();
   const topK = Math.min(options.k ?? 5, 20);
   if (options.catalog) {

@@ -1,6 +1,5 @@
-import { handle } from '../../../../server/errors';
 import { getLoupe } from '../../../../server/loupe';
-import { readDetectQuery } from '../../../../server/query';
+import { queryRoute, readDetectQuery } from '../../../../server/query';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,8 +8,7 @@ export const dynamic = 'force-dynamic';
  * each object `{ label, classId, score, box, imagenet, source }` in the original image's pixels, plus `mask` (COCO RLE)
  * with `masks=true`.
  */
-export const POST = handle(async (request: Request) => {
-  const { image, minScore, masks } = await readDetectQuery(request);
+export const POST = queryRoute(readDetectQuery, async ({ image, minScore, masks }) => {
   const { width, height, objects } = await (await getLoupe()).detect(image, { minScore, masks });
   return Response.json({ width, height, objects });
 });

@@ -9,8 +9,7 @@ export const dynamic = 'force-dynamic';
  * one; `objects=false` skips the detector) and, with `heatmap=1`, the top class's heatmap as a PNG data URL the size
  * of the image (long side ≤ 512), to draw over it.
  */
-export const POST = queryRoute(async (request: Request) => {
-  const { image, options } = await readImageQuery(request);
+export const POST = queryRoute(readImageQuery, async ({ image, options }) => {
   const [result] = await (await getLoupe()).images.localize([image], { topK: 3, heatmap: options.heatmap ?? false, objects: options.objects });
   const { width, height, predictions, boxes, heatmap } = result!;
   return Response.json({

@@ -11,8 +11,7 @@ export const dynamic = 'force-dynamic';
  * more like this), by a vector computed in the browser (JSON `vector` + `model`), or the next page of any of them
  * (`cursor`, from nextCursor: the server kept the query, nothing is analysed again).
  */
-export const POST = queryRoute(async (request: Request) => {
-  const query = await readSearch(request);
+export const POST = queryRoute(readSearch, async (query) => {
   const loupe = await getLoupe();
   const { k, catalog, minScore, minMatch, classId, exact, label } = query.params;
   const options = { k, catalog, minScore, minMatch, classId, exact, label };
