@@ -1,9 +1,10 @@
 // `loupe ingest --enqueue` and `loupe worker`, as separate processes on one database: the ingest is queued and
 // returns at once; a worker stopped with SIGTERM mid-way gives the job back and exits 0; another worker finishes it;
-// every photo is stored once; `loupe jobs` lists and shows it.
+// every photo is stored once; `loupe jobs` lists and shows it. The queued source is a copy in the media store: the
+// original folder is deleted before any worker runs, and the copy is gone once the job is done.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,9 +37,14 @@ describe('loupe worker', () => {
     const loupe = async (...args: string[]) => (await promisify(execFile)(process.execPath, [BIN, ...args], { env })).stdout;
     const job = async () => JSON.parse(await loupe('jobs', 'show', '1', '--json'));
 
-    const queued = JSON.parse(await loupe('ingest', await photoSource(), '--catalog', 'photos', '--enqueue', '--json'));
+    const source = await photoSource();
+    const queued = JSON.parse(await loupe('ingest', source, '--catalog', 'photos', '--enqueue', '--json'));
     assert.deepEqual(queued, { job: 1, queued: PHOTO_COUNT, duplicates: 0, failed: 0 });
     assert.equal((await job()).status, 'queued', 'nothing ran yet');
+    // The job reads its copy in the media store (here the data directory): the original may go away at once.
+    rmSync(source, { recursive: true });
+    const uploads = join(dataDir, 'uploads');
+    assert.equal(readdirSync(uploads).length, 1);
 
     const worker = spawn(process.execPath, [BIN, 'worker', '--json', '--batch-size', '2', '--poll', '200'], { env });
     let stdout = '';
@@ -69,5 +75,33 @@ describe('loupe worker', () => {
     const catalogs = (await loupe('catalogs', 'list', '--json')).trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(catalogs.map((c) => [c.slug, c.items]), [['photos', PHOTO_COUNT]], 'each photo once');
     assert.match(await loupe('jobs', 'list'), new RegExp(`#1\\s+ingest\\s+done\\s+photos\\s+${PHOTO_COUNT}/${PHOTO_COUNT} files`));
+    assert.deepEqual(readdirSync(uploads), [], 'the copy is removed once its job is done');
+  });
+
+  it('--enqueue copies a manifest with the rows it may read (ids and titles kept) and names the rows it refuses', { timeout: 300_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'loupe-worker-data-'));
+    const env = { ...process.env, LOUPE_DATA_DIR: dataDir, LOUPE_DEVICE: 'cpu', DATABASE_URL: '' };
+    const run = (...args: string[]) => promisify(execFile)(process.execPath, [BIN, ...args], { env });
+    const dir = mkdtempSync(join(tmpdir(), 'loupe-worker-manifest-'));
+    mkdirSync(join(dir, 'a'));
+    copyFileSync(join(PHOTOS, 'cat.jpg'), join(dir, 'a', 'cat.jpg'));
+    copyFileSync(join(PHOTOS, 'robin.jpg'), join(dir, 'robin.jpg'));
+    const outside = mkdtempSync(join(tmpdir(), 'loupe-worker-outside-'));
+    copyFileSync(join(PHOTOS, 'orange.jpg'), join(outside, 'orange.jpg'));
+    const rows = [
+      { path: 'a/cat.jpg', id: 'sku-1', title: 'A cat', colour: 'brown' },
+      { path: 'robin.jpg', id: 'sku-2' },
+      { path: join(outside, 'orange.jpg'), id: 'sku-3' },
+    ];
+    writeFileSync(join(dir, 'items.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
+    const refused = await run('ingest', join(dir, 'items.jsonl'), '--catalog', 'shop', '--enqueue', '--json').catch((e: { code: number; stdout: string; stderr: string }) => e);
+    assert.equal((refused as { code?: number }).code, 1, 'a refused row makes the exit code non-zero');
+    assert.deepEqual(JSON.parse(refused.stdout), { job: 1, queued: 2, duplicates: 0, failed: 1 });
+    assert.match(refused.stderr, /orange\.jpg: .*\(not queued\)/);
+    rmSync(dir, { recursive: true });
+    await run('worker', '--until-idle', '--json');
+    const found = JSON.parse((await run('search', join(PHOTOS, 'cat.jpg'), '--catalog', 'shop', '--json')).stdout);
+    assert.deepEqual(found.results.map((r: { externalId: string; title: string }) => [r.externalId, r.title]), [['sku-1', 'A cat'], ['sku-2', 'robin.jpg']]);
+    assert.equal(existsSync(join(dataDir, 'uploads')) ? readdirSync(join(dataDir, 'uploads')).length : 0, 0);
   });
 });

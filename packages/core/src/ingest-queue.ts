@@ -21,10 +21,13 @@ export function ingestDeps(ctx: LoupeContext): IngestDeps {
   };
 }
 
-/** A finished job's web upload (`<media dir>/uploads/<id>/`) is not needed any more: its images are stored. */
+/** Where uploads and `ingest --enqueue` copies wait for a worker: `<media dir>/uploads/<id>/`, shared by all processes. */
+export const uploadsDirOf = (ctx: LoupeContext) => join(resolve(ctx.options.mediaDir ?? ctx.dataDir), 'uploads');
+
+/** A finished job's upload (`<media dir>/uploads/<id>/`) is not needed any more: its images are stored. */
 export async function discardUpload(ctx: LoupeContext, identity: string): Promise<void> {
   const path = sourcePathOf(identity);
-  const uploads = join(resolve(ctx.options.mediaDir ?? ctx.dataDir), 'uploads');
+  const uploads = uploadsDirOf(ctx);
   const rel = path ? relative(uploads, path) : '';
   if (!rel || rel.startsWith('..') || rel.startsWith(sep)) return;
   await rm(join(uploads, rel.split(sep)[0]!), { recursive: true, force: true }).catch((error) => ctx.logger?.warn?.({ err: error }, 'could not delete a finished upload'));

@@ -11,7 +11,7 @@ import { isJobFault } from './errors.ts';
 import { createContext, type LoupeContext } from './context.ts';
 import type { Heads } from './heads.ts';
 import { createImages, type Images } from './images.ts';
-import { createIngest, discardUpload, ingestDeps } from './ingest-queue.ts';
+import { createIngest, discardUpload, ingestDeps, uploadsDirOf } from './ingest-queue.ts';
 import { runIngest } from './ingest.ts';
 import { createJobs, type Jobs } from './jobs/index.ts';
 import { createItems, type ItemFile, type ItemPageView, type ItemView } from './items.ts';
@@ -135,6 +135,7 @@ export function facade(ctx: LoupeContext): Loupe {
       heads,
       logger,
       sourceLimits: ctx.options.sourceLimits,
+      uploadsDir: uploadsDirOf(ctx),
       reindex: (opts) => reindex(ctx, opts),
       async ingest(job, source, context) {
         const catalog = job.catalogId === null ? '' : await ctx.scope.slugOf(job.catalogId);

@@ -94,10 +94,17 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
       const c = ctx();
       if (flags.enqueue) {
         await withLoupe(c, flags, async (loupe) => {
-          const job = await loupe.jobs.enqueueIngest(source, { catalog: flags.catalog });
-          // Duplicates and failures are found by the worker that runs it: `loupe jobs show <job>` counts them.
-          if (flags.json) c.out(JSON.stringify({ job: job.id, queued: job.filesSeen, duplicates: job.filesDuplicate, failed: job.filesFailed }));
-          else c.out(`queued job ${job.id}: ${job.filesSeen} files into ${flags.catalog}${job.status !== 'queued' ? ` (already ${job.status})` : ''}; \`loupe jobs show ${job.id}\` follows it`);
+          // The source is copied into the shared media store first: the worker that runs the job may be elsewhere.
+          const { job, rejected } = await loupe.jobs.enqueueStagedIngest(source, { catalog: flags.catalog, allowRoots: flags.allowRoot });
+          for (const r of rejected) c.err(`${r.key}: ${r.reason} (not queued)`);
+          if (rejected.length > 0) c.setExitCode(EXIT.someFailed);
+          // Duplicates (and unreadable images) are found by the worker that runs it: `loupe jobs show <job>` counts them.
+          const failed = job.filesFailed + rejected.length;
+          if (flags.json) c.out(JSON.stringify({ job: job.id, queued: job.filesSeen, duplicates: job.filesDuplicate, failed }));
+          else
+            c.out(
+              `queued job ${job.id}: ${job.filesSeen} files copied into the media store for ${flags.catalog}${failed > 0 ? ` (${failed} refused)` : ''}${job.status !== 'queued' ? ` (already ${job.status})` : ''}; \`loupe jobs show ${job.id}\` follows it`,
+            );
         });
         return;
       }

@@ -4,7 +4,11 @@
 import type { Job, JobKind, JsonObject, Store } from '@loupe/db';
 import { CoreError, InvalidQueryError, InvalidSourceError, JobConflictError, NotFoundError } from '../errors.ts';
 import type { Heads, TrainCatalogHeadOptions } from '../heads.ts';
-import { openSource, reopenSource, type IngestSource, type SourceLimits } from '../sources/index.ts';
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openSource, reopenSource, type IngestSource, type RejectedEntry, type SourceLimits } from '../sources/index.ts';
+import { stageSource } from '../sources/stage.ts';
 import type { IngestSummary, Logger } from '../types.ts';
 import { createJobRunner, type JobContext, type JobHandlers, type JobRunner, type JobRunnerOptions } from './runner.ts';
 
@@ -30,6 +34,8 @@ export interface JobsDeps {
   heads: Heads;
   logger?: Logger;
   sourceLimits?: Partial<SourceLimits>;
+  /** The shared media store's uploads folder, where staged sources wait for a worker (and are removed when done). */
+  uploadsDir: string;
   /** Runs a claimed ingest job over its reopened source (skipping the files it already recorded). */
   ingest(job: Job, source: IngestSource, context: JobContext): Promise<IngestSummary>;
   reindex(options: ReindexRunOptions): Promise<{ reindexed: number; objects: number; failed: Array<{ id: number; reason: string }> }>;
@@ -122,6 +128,26 @@ export function createJobs(deps: JobsDeps) {
       if (job.status !== 'queued' || job.filesSeen > 0) return job;
       // The entry count, so a queued job already shows how much it holds (`filesSeen`).
       return view(await store.jobs.progress(job.id, { filesSeen: await source.count() }));
+    },
+
+    /**
+     * `ingest --enqueue`: copies the source into the shared media store (`<media dir>/uploads/<id>/`, removed once
+     * its job is done) and queues it from there, so that a worker on any machine can read it. A manifest may name
+     * files below `allowRoots` too. Entries the source refuses are returned, not queued.
+     */
+    async enqueueStagedIngest(
+      path: string,
+      options: { catalog: string; allowRoots?: readonly string[]; limits?: Partial<SourceLimits> },
+    ): Promise<{ job: JobView; copied: number; rejected: RejectedEntry[] }> {
+      const dir = join(deps.uploadsDir, randomUUID());
+      try {
+        const staged = await stageSource(path, dir, { limits: options.limits ?? deps.sourceLimits, allowRoots: options.allowRoots });
+        const job = await this.enqueueIngest(staged.path, { catalog: options.catalog, limits: options.limits });
+        return { job, copied: staged.copied, rejected: staged.rejected };
+      } catch (error) {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      }
     },
 
     /** Queues computing the active model's vectors for items without one (or all, with `all`); one such job at a time. */

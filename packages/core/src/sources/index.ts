@@ -61,4 +61,4 @@ export async function reopenSource(identity: string, limits: Partial<SourceLimit
 export { folderSource } from './folder.ts';
 export { manifestSource } from './manifest.ts';
 export { zipSource, unsafeEntryReason } from './zip.ts';
-export { DEFAULT_SOURCE_LIMITS, ENTRY_LIMITS, entryFieldProblem, IMAGE_EXTENSIONS, type IngestSource, type SourceEntry, type SourceItem, type SourceLimits } from './types.ts';
+export { DEFAULT_SOURCE_LIMITS, ENTRY_LIMITS, entryFieldProblem, IMAGE_EXTENSIONS, type IngestSource, type RejectedEntry, type SourceEntry, type SourceItem, type SourceLimits } from './types.ts';
