@@ -126,6 +126,20 @@ test.describe('admin', () => {
     // The new items are searchable, and the catalog filter keeps to them.
     await page.goto('/');
     await searchWith(page, 'cat.jpg');
+    // Across all catalogs the demo's cat.jpg and the zip's are the same photo (the same bytes): one card, listing both
+    // catalogs, its chip opening the other catalog's item.
+    const card = page.getByTestId('result').first();
+    await expect(card.getByTestId('result-title')).toHaveText('cat.jpg');
+    const copy = card.getByTestId('result-copy');
+    await expect(copy).toHaveCount(1);
+    await expect(copy).toHaveAttribute('href', /^\/items\/\d+$/);
+    expect([await card.locator('.result-meta .tag').textContent(), await copy.textContent()].sort()).toEqual(['demo', 'e2e-zip']);
+    await expect(page.getByTestId('result-title').getByText('cat.jpg', { exact: true })).toHaveCount(1);
+    await screenshot(page, 'search-also-in', { fullPage: false });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await card.scrollIntoViewIfNeeded();
+    await screenshot(page, 'search-also-in-phone', { fullPage: false });
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByTestId('filter-catalog').selectOption('e2e-zip');
     await expect(page.getByTestId('result').first()).toContainText('e2e-zip');
     await expect(page.getByTestId('result')).toHaveCount(12);

@@ -212,6 +212,32 @@ describe('loupe detect', () => {
   });
 });
 
+describe('loupe search across catalogs', () => {
+  it('--json: a photo in two catalogs is one result with its catalog and alsoIn; --catalog lists none; text names both', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'loupe-same-'));
+    for (const [catalog, files] of [['shop', ['cat.jpg', 'orange.jpg']], ['archive', ['cat.jpg', 'squirrel.jpg']]] as const) {
+      const source = mkdtempSync(join(tmpdir(), 'loupe-same-src-'));
+      for (const f of files) copyFileSync(photo(f), join(source, f));
+      const ingest = await loupe('ingest', source, '--catalog', catalog, '--no-objects', '--data-dir', dataDir, '--json');
+      assert.equal(ingest.code, 0, ingest.stderr);
+    }
+    const { code, stdout, stderr } = await loupe('search', '--json', '--data-dir', dataDir, photo('cat.jpg'));
+    assert.equal(code, 0, stderr);
+    const { results } = JSON.parse(stdout);
+    assert.deepEqual(results.map((r: { file: string }) => r.file).sort(), ['cat.jpg', 'orange.jpg', 'squirrel.jpg'], 'three photos, not four items');
+    const [cat] = results;
+    assert.deepEqual(Object.keys(cat), ['id', 'externalId', 'title', 'file', 'catalog', 'score', 'match', 'alsoIn']);
+    assert.equal(cat.match, 'same');
+    assert.deepEqual([cat.catalog, ...cat.alsoIn.map((c: { catalog: string }) => c.catalog)].sort(), ['archive', 'shop']);
+    assert.deepEqual(Object.keys(cat.alsoIn[0]), ['id', 'catalog', 'externalId', 'title']);
+    assert.ok(results.slice(1).every((r: object) => !('alsoIn' in r)));
+    const shop = JSON.parse((await loupe('search', '--json', '--catalog', 'shop', '--data-dir', dataDir, photo('cat.jpg'))).stdout);
+    assert.ok(shop.results.length === 2 && shop.results.every((r: { catalog: string }) => r.catalog === 'shop' && !('alsoIn' in r)));
+    const text = await loupe('search', '--k', '1', '--data-dir', dataDir, photo('cat.jpg'));
+    assert.match(text.stdout, /1\. same +1\.000 {2}#\d+ {2}cat\.jpg {2}in (shop|archive), also in (archive|shop) #\d+\n/);
+  });
+});
+
 describe('loupe search --objects', () => {
   it('--json prints one line per query object: {file, object: {label, score, box}, results: [{id, title, score, region}]}', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'loupe-objects-'));

@@ -302,6 +302,31 @@ describe('REST API v1', () => {
     assert.ok(results.results.every((x) => x.catalog === 'from-cli'));
   });
 
+  it('the same photo in two catalogs is one result of a search across them, listing the other (alsoIn), page after page', async () => {
+    const job = await admin.items.upload('mirror', [photo('cat.jpg'), photo('squirrel.jpg'), photo('butterfly.jpg')]);
+    assert.equal((await admin.jobs.wait(job.id, { timeoutMs: 120_000 })).status, 'done');
+    const all = await anonymous.search(photo('cat.jpg'), { k: 50 });
+    const [cat] = all.results;
+    assert.ok(/cat\.jpg$/.test(cat!.title) && cat!.score > 0.999);
+    assert.deepEqual([cat!.catalog, ...cat!.alsoIn!.map((c) => c.catalog)].sort(), ['mirror', 'photos']);
+    assert.ok(cat!.alsoIn!.every((c) => /cat\.jpg$/.test(c.title) && c.externalId === null));
+    assert.deepEqual(all.results.filter((r) => r.alsoIn).map((r) => r.title.replace(/^.*?(\w+\.jpg)$/, '$1')).sort(), ['cat.jpg', 'squirrel.jpg'], 'the photos in both catalogs list a copy');
+    // Every item is a result or a listed copy, once.
+    const ids = (results: typeof all.results) => results.flatMap((r) => [r.id, ...(r.alsoIn ?? []).map((c) => c.id)]);
+    assert.equal(new Set(ids(all.results)).size, ids(all.results).length);
+    assert.equal(ids(all.results).length, (await admin.stats()).indexed);
+    // k counts photos: pages of one give the same photos in the same order.
+    let page = await anonymous.search(photo('cat.jpg'), { k: 1 });
+    const paged = [...page.results];
+    while (page.nextCursor) paged.push(...(page = await anonymous.searchMore(page.nextCursor, { k: 1 })).results);
+    assert.deepEqual(ids(paged), ids(all.results));
+    // One catalog: unchanged, every item its own result.
+    const mirror = await anonymous.search(photo('cat.jpg'), { catalog: 'mirror', k: 10 });
+    assert.ok(mirror.results.length === 3 && mirror.results.every((r) => r.catalog === 'mirror' && r.alsoIn === undefined));
+    // The copy's item page opens.
+    assert.equal((await anonymous.items.get(cat!.alsoIn![0]!.id)).catalog, cat!.alsoIn![0]!.catalog);
+  });
+
   it('every route answered with a body that matches @loupe/api (the heads routes are checked in heads.test.ts)', async () => {
     assert.deepEqual(await anonymous.session(), { admin: false, via: null, signInEnabled: true });
     assert.equal((await admin.session()).admin, true);

@@ -65,6 +65,17 @@ export const ObjectRegion = named(
   "The result item's object that matched: its box in the item's own pixels and its COCO label",
 );
 
+export const ResultCopy = named(
+  'ResultCopy',
+  z.strictObject({
+    id: z.int().describe("that catalog's item (its page: /items/{id})"),
+    catalog: z.string(),
+    externalId: z.string().nullable().describe("the item's id in that catalog's own system, if it was given one"),
+    title: z.string(),
+  }),
+  'The same image (the same content hash) as a result, in another of the searched catalogs',
+);
+
 export const SearchResult = named(
   'SearchResult',
   z.strictObject({
@@ -79,6 +90,13 @@ export const SearchResult = named(
     topClass: z.string().nullable(),
     label: ItemLabel.nullable().optional().describe('only when one catalog with an active head was searched; null when the item has no label'),
     region: ObjectRegion.optional().describe('a region query (`box`) that matched one of the item’s objects better than the whole item: that object'),
+    alsoIn: z
+      .array(ResultCopy)
+      .min(1)
+      .optional()
+      .describe(
+        'a search across several catalogs shows the same image once: its items in the other searched catalogs that passed the same filters, one per catalog. The result itself is the best-scoring copy (on a tie the stronger match, then the older item); `k` and paging count images. Absent when there are none, and always when one catalog was searched',
+      ),
   }),
 );
 
@@ -144,6 +162,7 @@ export const EmbedResponse = named(
 
 export type Match = z.infer<typeof Match>;
 export type ObjectRegion = z.infer<typeof ObjectRegion>;
+export type ResultCopy = z.infer<typeof ResultCopy>;
 export type ObjectSearchResult = z.infer<typeof ObjectSearchResult>;
 /** Multipart fields of detect (besides `image`). */
 export const DetectOptions = named(

@@ -49,6 +49,13 @@ describe('@loupe/api', () => {
     const answer = { width: 4, height: 4, objects: [{ object, results: [{ ...result, region: { x0: 0, y0: 0, x1: 1, y1: 1, label: 'cat' } }] }], tookMs: 3 };
     assert.ok(SearchAnswer.safeParse(answer).success);
     assert.ok(!SearchAnswer.safeParse({ ...answer, objects: [{ object, results: [result] }] }).success, 'an object result names its region');
+    // The same image in other searched catalogs: listed with the result, never as an empty list.
+    const copy = { id: 2, catalog: 'archive', externalId: 'sku-1', title: 't' };
+    const page = (r: object) => SearchResponse.safeParse({ query: null, results: [r], nextCursor: null, tookMs: 1 }).success;
+    assert.ok(page({ ...result, alsoIn: [copy] }));
+    assert.ok(!page({ ...result, alsoIn: [] }), 'no copies: alsoIn is absent');
+    assert.ok(!page({ ...result, alsoIn: [{ ...copy, score: 1 }] }));
+    assert.ok(SearchAnswer.safeParse({ ...answer, objects: [{ object, results: [{ ...answer.objects[0]!.results[0]!, alsoIn: [copy] }] }] }).success);
   });
 
   it("detect: masks=true parses from a form or query string; an object's mask is COCO RLE or absent", () => {

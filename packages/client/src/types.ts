@@ -32,6 +32,7 @@ export type {
   Prediction,
   QueryAnalysis,
   ReindexState,
+  ResultCopy,
   SearchResponse,
   SearchResult,
   Session,

@@ -1,7 +1,8 @@
 // Search by image, by item ("more like this") and by vector, and the pages after the first. A query is prepared
 // once — its catalogs resolved, its head and label filter looked up, its vector made — and kept server-side behind
 // an opaque cursor for a while, so a later page neither uploads nor embeds again. The ranked hits are kept too and
-// widened by doubling when a page needs more, so paging through n results costs O(n log n), with no cap.
+// widened by doubling when a page needs more, so paging through n results costs O(n log n), with no cap. A search
+// across several catalogs shows the same image (content hash) once, listing its other catalogs (same-image.ts).
 import { randomBytes } from 'node:crypto';
 import type { ClassifierHead, HydratedItem } from '@loupe/db';
 import type { ImageAnalysis, ImageInput, Settled } from '@loupe/embedding';
@@ -10,12 +11,20 @@ import { CursorExpiredError, InvalidQueryError, NotFoundError, VectorModelMismat
 import { FEATURE_DIM, type LoupeContext } from './context.ts';
 import { atLeast, MATCHES, matchOf, type Match, type MatchThresholds } from './relevance.ts';
 import { OBJECT_SLOTS } from './index-manager.ts';
-import type { ObjectSearchResponse, ObjectSearchResult, QueryAnalysis, QueryObjectResults, SearchOptions, SearchResponse, SearchResult } from './types.ts';
+import { ImageGroups } from './same-image.ts';
+import type { ObjectSearchResponse, ObjectSearchResult, QueryAnalysis, QueryObjectResults, ResultCopy, SearchOptions, SearchResponse, SearchResult } from './types.ts';
 
 /** How long an unused query stays pageable, and how many are kept (the oldest go first). */
 const CURSOR_TTL_MS = 15 * 60_000;
 const MAX_CURSORS = 500;
 const MAX_PAGE = 1000;
+/**
+ * Copies of one image have the same vector, so the same score up to rounding. A page is given only once the ranking
+ * reaches this far below its lowest result, so that no copy of an image on it can turn up on a later page.
+ */
+const SAME_SCORE = 1e-4;
+
+type KeptHit = SearchHit & { match: Match; objectId?: number };
 
 interface PreparedQuery {
   vector: Float32Array;
@@ -27,8 +36,17 @@ interface PreparedQuery {
   thresholds: Map<number, MatchThresholds>;
   /** A region query also matches the items' objects (the object index); a hit through one names it (`objectId`). */
   objects: boolean;
-  /** The hits ranked so far (with their match), and whether the index has no more. */
-  hits: Array<SearchHit & { match: Match; objectId?: number }>;
+  /**
+   * The results ranked so far: each the hits (with their match) of one image, the lead first — one hit, unless the
+   * query spans several catalogs (`collapse`), where the same content hash makes one result.
+   */
+  results: ImageGroups<KeptHit>;
+  collapse: boolean;
+  /** Every item the index gave so far (kept or filtered out), how many hits were last asked for, and the lowest score
+   *  they reached (an item not seen yet scores no higher); whether the index has no more. */
+  seen: Set<number>;
+  asked: number;
+  floor: number;
   exhausted: boolean;
   usedAt: number;
 }
@@ -50,6 +68,9 @@ function checkK(k: number | undefined): number {
   if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE) throw new InvalidQueryError(`k must be an integer from 1 to ${MAX_PAGE}, got ${value}`);
   return value;
 }
+
+/** A search of several catalogs (or all), where the same image may be in more than one. */
+const spansCatalogs = (s: Scope): boolean => s.catalogIds === undefined || s.catalogIds.length > 1;
 
 /** A query that names a region of its image (a crop, or an object the user picked). */
 function isRegion(image: ImageInput): boolean {
@@ -80,44 +101,64 @@ export function createSearch(ctx: LoupeContext) {
     return token;
   }
 
+  /** True when no copy of an image on the page can still come: the ranking has gone clearly below its results. */
+  function settled(q: PreparedQuery, offset: number, k: number): boolean {
+    return !q.collapse || q.results.ranked.slice(offset, offset + k).every((group) => group[0]!.score > q.floor + SAME_SCORE);
+  }
+
   /** The results from `offset` on (k of them), widening the kept hits when needed. */
   async function page(q: PreparedQuery, token: string, offset: number, k: number, started: number): Promise<SearchResponse> {
     const index = await ctx.index();
     await index.catchUp();
     const want = offset + k + 1; // one more than the page: is there a next one?
-    while (q.hits.length < want && !q.exhausted) {
-      const asked = Math.max(want, q.hits.length * 2, 64);
+    while (!q.exhausted && (q.results.ranked.length < want || !settled(q, offset, k))) {
+      // Doubled from what was asked, not from what was kept: minMatch or the same image in several catalogs may keep
+      // far fewer results than hits.
+      const asked = Math.max(want, q.asked * 2, 64);
       const wider: Array<SearchHit & { objectId?: number }> = q.objects ? await withObjects(q, asked, index.search(q.vector, { k: asked, ...q.filter })) : index.search(q.vector, { k: asked, ...q.filter });
       // Pages already given stay as they were: the wider search only adds what they did not hold.
-      const seen = new Set(q.hits.map((h) => h.id));
-      const added = wider.filter((h) => !seen.has(h.id));
+      const added = wider.filter((h) => !q.seen.has(h.id));
+      for (const h of added) q.seen.add(h.id);
       const unknown = added.map((h) => index.catalogOf(h.id)).filter((c): c is number => c !== undefined && !q.thresholds.has(c));
       for (const [catalogId, t] of await relevance.thresholds(unknown)) q.thresholds.set(catalogId, t);
+      const kept: KeptHit[] = [];
       for (const h of added) {
         const t = q.thresholds.get(index.catalogOf(h.id) ?? -1);
         if (!t) continue; // deleted since the index was read
         const match = matchOf(h.score, t);
-        if (q.minMatch === undefined || atLeast(match, q.minMatch)) q.hits.push({ ...h, match });
+        if (q.minMatch === undefined || atLeast(match, q.minMatch)) kept.push({ ...h, match });
       }
+      q.results.add(kept, q.collapse ? await store.items.contentHashes(kept.map((h) => h.id)) : undefined);
+      q.asked = asked;
+      q.floor = wider.at(-1)?.score ?? -Infinity;
       q.exhausted = wider.length < asked;
     }
-    const hits = q.hits.slice(offset, offset + k);
-    const items = await store.items.getByIds(hits.map((h) => h.id), { modelId, ...(q.objects ? { objectsModelId: ctx.objectsModelId } : {}) });
+    const groups = q.results.ranked.slice(offset, offset + k);
+    const items = await store.items.getByIds(groups.flat().map((h) => h.id), { modelId, ...(q.objects ? { objectsModelId: ctx.objectsModelId } : {}) });
     const byId = new Map<number, HydratedItem>(items.map((i) => [i.id, i]));
     const labels = q.head ? await heads.labelsOf(q.head, items.map((i) => i.id)) : undefined;
     const results: SearchResult[] = [];
-    for (const hit of hits) {
-      const item = byId.get(hit.id);
-      if (!item) continue; // deleted since the index was read
+    for (const group of groups) {
+      const [hit, ...copies] = group.filter((h) => byId.has(h.id)); // deleted since the index was read: left out
+      if (!hit) continue;
+      const item = byId.get(hit.id)!;
       const result: SearchResult = { id: hit.id, score: hit.score, match: hit.match, item, catalog: await scope.slugOf(item.catalogId) };
       const object = hit.objectId === undefined ? undefined : item.objects?.[hit.objectId % OBJECT_SLOTS];
       if (object) result.region = { x0: object.x0, y0: object.y0, x1: object.x1, y1: object.y1, label: object.label };
       if (labels) result.label = labels.get(item.id) ?? null;
+      if (copies.length > 0) result.alsoIn = await copiesOf(copies.map((h) => byId.get(h.id)!));
       results.push(result);
     }
     q.usedAt = performance.now();
-    const more = q.hits.length > offset + k;
+    const more = q.results.ranked.length > offset + k;
     return { query: q.query, results, nextCursor: more ? `${token}.${offset + k}` : null, tookMs: Math.round(performance.now() - started) };
+  }
+
+  /** The other catalogs' copies of a result's image, as the result lists them. */
+  async function copiesOf(items: HydratedItem[]): Promise<ResultCopy[]> {
+    const out: ResultCopy[] = [];
+    for (const i of items) out.push({ id: i.id, catalog: await scope.slugOf(i.catalogId), externalId: i.externalId, title: i.title });
+    return out;
   }
 
   /**
@@ -144,7 +185,11 @@ export function createSearch(ctx: LoupeContext) {
       filter: { ef: opts.ef, minScore: opts.minScore, classId: opts.classId, exact: opts.exact, catalogIds: s.catalogIds, excludeId, ids: s.ids },
       minMatch: checkMinMatch(opts.minMatch),
       thresholds: new Map(),
-      hits: [],
+      results: new ImageGroups(),
+      collapse: spansCatalogs(s),
+      seen: new Set(),
+      asked: 0,
+      floor: Infinity,
       exhausted: false,
       usedAt: performance.now(),
     };
@@ -154,31 +199,40 @@ export function createSearch(ctx: LoupeContext) {
   /** The k items whose objects are closest to one query object's vector: each item's best object, with its match. */
   async function objectHits(vector: Float32Array, opts: SearchOptions, minMatch: Match | undefined, s: Scope, k: number): Promise<ObjectSearchResult[]> {
     const index = await ctx.objectIndex();
-    const best = new Map<number, SearchHit>();
-    // An item may hold several similar objects: ask for more hits until k items are found or the index has no more.
+    const collapse = spansCatalogs(s);
+    let found = new ImageGroups<KeptHit>();
+    // An item may hold several similar objects, and an image several items (one per catalog): ask for more hits until
+    // k images are found or the index has no more.
     for (let asked = 4 * k; ; asked *= 2) {
       const hits = index.search(vector, { k: asked, ef: opts.ef, minScore: opts.minScore, exact: opts.exact, catalogIds: s.catalogIds, ids: s.ids });
-      best.clear();
+      const best = new Map<number, SearchHit>();
       for (const h of hits) if (!best.has(index.itemOf(h.id))) best.set(index.itemOf(h.id), h);
-      if (best.size >= k || hits.length < asked || asked >= 64 * k) break;
+      const thresholds = await relevance.thresholds([...new Set([...best.values()].map((h) => index.catalogOf(h.id)).filter((c): c is number => c !== undefined))]);
+      const kept: KeptHit[] = [];
+      for (const [itemId, hit] of best) {
+        const t = thresholds.get(index.catalogOf(hit.id) ?? -1);
+        if (!t) continue; // deleted since the index was read
+        const match = matchOf(hit.score, t);
+        if (minMatch === undefined || atLeast(match, minMatch)) kept.push({ id: itemId, score: hit.score, match, objectId: hit.id });
+      }
+      found = new ImageGroups();
+      found.add(kept, collapse ? await store.items.contentHashes(kept.map((h) => h.id)) : undefined);
+      if (found.ranked.length >= k || hits.length < asked || asked >= 64 * k) break;
     }
-    const catalogs = [...new Set([...best.values()].map((h) => index.catalogOf(h.id)).filter((c): c is number => c !== undefined))];
-    const thresholds = await relevance.thresholds(catalogs);
-    const items = new Map((await store.items.getByIds([...best.keys()], { modelId, objectsModelId: ctx.objectsModelId })).map((i) => [i.id, i]));
+    const groups = found.ranked.slice(0, k);
+    const items = new Map((await store.items.getByIds(groups.flat().map((h) => h.id), { modelId, objectsModelId: ctx.objectsModelId })).map((i) => [i.id, i]));
     const labels = s.head ? await heads.labelsOf(s.head, [...items.keys()]) : undefined;
     const results: ObjectSearchResult[] = [];
-    for (const [itemId, hit] of best) {
-      const item = items.get(itemId);
-      const t = thresholds.get(index.catalogOf(hit.id) ?? -1);
-      const object = item?.objects?.[hit.id % OBJECT_SLOTS];
-      if (!item || !t || !object) continue; // deleted since the index was read
-      const match = matchOf(hit.score, t);
-      if (minMatch !== undefined && !atLeast(match, minMatch)) continue;
+    for (const group of groups) {
+      const [hit, ...copies] = group.filter((h) => items.has(h.id));
+      const item = hit && items.get(hit.id);
+      const object = hit && item?.objects?.[hit.objectId! % OBJECT_SLOTS];
+      if (!hit || !item || !object) continue; // deleted since the index was read
       const { x0, y0, x1, y1, label } = object;
-      const result: ObjectSearchResult = { id: itemId, score: hit.score, match, item, catalog: await scope.slugOf(item.catalogId), region: { x0, y0, x1, y1, label } };
-      if (labels) result.label = labels.get(itemId) ?? null;
+      const result: ObjectSearchResult = { id: hit.id, score: hit.score, match: hit.match, item, catalog: await scope.slugOf(item.catalogId), region: { x0, y0, x1, y1, label } };
+      if (labels) result.label = labels.get(hit.id) ?? null;
+      if (copies.length > 0) result.alsoIn = await copiesOf(copies.map((h) => items.get(h.id)!));
       results.push(result);
-      if (results.length === k) break;
     }
     return results;
   }

@@ -122,6 +122,20 @@ export interface SearchResult {
   label?: ItemHeadLabel | null;
   /** A region query matched through one of the item's objects: that object (its box in the item's pixels). */
   region?: ObjectRegion;
+  /**
+   * A search across several catalogs shows the same image (the same content hash) once: this result leads (the best
+   * score; on a tie the stronger match, then the older item) and `alsoIn` lists the image's other items that passed
+   * the same filters, one per catalog, in the same order. Absent when there are none — always on a one-catalog search.
+   */
+  alsoIn?: ResultCopy[];
+}
+
+/** The same image as a result, in another catalog: that catalog's item. */
+export interface ResultCopy {
+  id: number;
+  catalog: string;
+  externalId: string | null;
+  title: string;
 }
 
 export interface QueryAnalysis {

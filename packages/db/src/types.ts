@@ -200,6 +200,11 @@ export interface ItemRepository {
    * out. Predictions and boxes are included, only `modelId`'s when given.
    */
   getByIds(ids: readonly number[], options?: { modelId?: string; objectsModelId?: string }): Promise<HydratedItem[]>;
+  /**
+   * The content hash of each of these items (ids that do not exist are left out) — without loading the items, for
+   * search to tell the same image in several catalogs by.
+   */
+  contentHashes(ids: readonly number[]): Promise<Map<number, string>>;
   list(options?: ItemListOptions): Promise<ItemPage>;
   count(options?: { catalogId?: number }): Promise<number>;
   /** Deletes items (cascading to their rows), recording a remove event per deleted embedding. */

@@ -396,6 +396,10 @@ for (const provider of providers) {
       );
       const allModels = await store.items.getByIds([ids[0]!]);
       assert.equal(allModels[0]!.predictions.length, 3);
+      // Content hashes alone (search tells the same image in several catalogs by them).
+      const hashes = await store.items.contentHashes(wanted);
+      assert.deepEqual([...hashes.keys()].sort((a, b) => a - b), [ids[0], ids[2], ids[4]]);
+      assert.equal(hashes.get(ids[2]!), hydrated[2]!.contentHash);
 
       const pages: number[][] = [];
       let cursor: number | null = null;

@@ -179,7 +179,7 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
             if (results.length === 0) c.out('  no results');
             if (head?.predictions[0]) c.out(`  ${flags.catalog}: ${head.predictions[0].label} ${(head.predictions[0].score * 100).toFixed(0)}%`);
             results.forEach((x, i) =>
-              c.out(`  ${String(i + 1).padStart(2)}. ${x.match.padEnd(7)} ${x.score.toFixed(3)}  #${x.id}  ${x.file}${x.title !== x.file.split('/').pop() ? `  “${x.title}”` : ''}${x.label ? `  [${x.label.label}${x.label.source === 'predicted' ? '?' : ''}]` : ''}`),
+              c.out(`  ${String(i + 1).padStart(2)}. ${x.match.padEnd(7)} ${x.score.toFixed(3)}  #${x.id}  ${x.file}${x.title !== x.file.split('/').pop() ? `  “${x.title}”` : ''}${x.label ? `  [${x.label.label}${x.label.source === 'predicted' ? '?' : ''}]` : ''}  ${whereText(x)}`),
             );
           }
         }
@@ -253,10 +253,25 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
 type SearchFlags = { catalog?: string; k: number; minScore?: number; minMatch?: Match; exact?: boolean; label?: string };
 const searchOptions = (f: SearchFlags) => ({ catalog: f.catalog, k: f.k, minScore: f.minScore, minMatch: f.minMatch, exact: f.exact, label: f.label });
 
-/** A search result as the CLI prints it (search and search --objects alike). */
+/**
+ * A search result as the CLI prints it (search and search --objects alike); across catalogs, the same image's items
+ * in the other catalogs as `alsoIn` (absent when none).
+ */
 function resultRow(x: SearchResult) {
-  return { id: x.id, externalId: x.item.externalId, title: x.item.title, file: x.item.sourceName, score: Number(x.score.toFixed(4)), match: x.match };
+  return {
+    id: x.id,
+    externalId: x.item.externalId,
+    title: x.item.title,
+    file: x.item.sourceName,
+    catalog: x.catalog,
+    score: Number(x.score.toFixed(4)),
+    match: x.match,
+    ...(x.alsoIn ? { alsoIn: x.alsoIn.map((c) => ({ id: c.id, catalog: c.catalog, externalId: c.externalId, title: c.title })) } : {}),
+  };
 }
+
+/** "in shop, also in archive #12" — where a text row's image is. */
+const whereText = (x: ReturnType<typeof resultRow>) => `in ${x.catalog}${x.alsoIn ? `, also in ${x.alsoIn.map((c) => `${c.catalog} #${c.id}`).join(', ')}` : ''}`;
 
 /** `search --objects`: one JSON line per query object, `{file, object, results}`; text lists each object's matches. */
 async function searchObjects(
@@ -285,7 +300,7 @@ async function searchObjects(
       else {
         c.out(`  ${object.label} ${(object.score * 100).toFixed(0)}%  [${box.x0}, ${box.y0}, ${box.x1}, ${box.y1}]`);
         if (rows.length === 0) c.out('    no results');
-        rows.forEach((x, i) => c.out(`    ${String(i + 1).padStart(2)}. ${x.match.padEnd(7)} ${x.score.toFixed(3)}  #${x.id}  ${x.file}  ${x.region.label} [${x.region.x0}, ${x.region.y0}, ${x.region.x1}, ${x.region.y1}]`));
+        rows.forEach((x, i) => c.out(`    ${String(i + 1).padStart(2)}. ${x.match.padEnd(7)} ${x.score.toFixed(3)}  #${x.id}  ${x.file}  ${x.region.label} [${x.region.x0}, ${x.region.y0}, ${x.region.x1}, ${x.region.y1}]  ${whereText(x)}`));
       }
     }
   }

@@ -28,6 +28,28 @@ function MatchedRegion({ region, width, height }: { region: NonNullable<SearchRe
   );
 }
 
+/** The same image in the other searched catalogs: a chip for each, opening that catalog's item. */
+function AlsoIn({ copies }: { copies: NonNullable<SearchResult['alsoIn']> }) {
+  return (
+    <div className="result-also-in" data-testid="result-also-in">
+      <span className="muted">also in</span>
+      {copies.map((c) => (
+        <Link key={c.id} href={`/items/${c.id}`} className="tag" data-testid="result-copy" title={`${c.title} in ${c.catalog}`}>
+          {c.catalog}
+        </Link>
+      ))}
+    </div>
+  );
+}
+
+/** "catalog shop, also in archive and outlet" for a card's label. */
+function catalogsText(r: SearchResult): string {
+  const others = r.alsoIn?.map((c) => c.catalog) ?? [];
+  if (others.length === 0) return `catalog ${r.catalog}`;
+  const list = others.length === 1 ? others[0] : `${others.slice(0, -1).join(', ')} and ${others.at(-1)}`;
+  return `catalog ${r.catalog}, also in ${list}`;
+}
+
 export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showScores = true, labelField }: Props) {
   return (
     <ol className="results" aria-label={label} data-testid="results">
@@ -38,8 +60,8 @@ export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showSc
             className="thumb"
             aria-label={
               showScores
-                ? `${r.title}, ${MATCH_TEXT[r.match].toLowerCase()}, score ${formatScore(r.score)}, catalog ${r.catalog}`
-                : `${r.title}, catalog ${r.catalog}`
+                ? `${r.title}, ${MATCH_TEXT[r.match].toLowerCase()}, score ${formatScore(r.score)}, ${catalogsText(r)}`
+                : `${r.title}, ${catalogsText(r)}`
             }
           >
             {/* Thumbnails are immutable, cached by the browser for a year. */}
@@ -69,6 +91,7 @@ export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showSc
               <span className="tag">{r.catalog}</span>
               {r.topClass ? <span className="muted">{r.topClass}</span> : null}
             </div>
+            {r.alsoIn ? <AlsoIn copies={r.alsoIn} /> : null}
             {showScores ? (
               <div className="result-details">
                 score{' '}

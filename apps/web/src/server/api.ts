@@ -40,6 +40,7 @@ export function resultJson(r: SearchResult): Api.SearchResult {
     topClass: r.item.predictions[0]?.label ?? null,
     ...labelField(r.label),
     ...(r.region ? { region: regionJson(r.region) } : {}),
+    ...(r.alsoIn ? { alsoIn: r.alsoIn.map((c) => ({ id: c.id, catalog: c.catalog, externalId: c.externalId, title: c.title })) } : {}),
   };
 }
 

@@ -169,6 +169,18 @@ export function itemRepository(ctx: StoreContext): ItemRepository {
       });
     },
 
+    async contentHashes(ids) {
+      for (const id of ids) v.int('id', id);
+      return ctx.run(async () => {
+        const out = new Map<number, string>();
+        for (const part of chunks([...new Set(ids)])) {
+          for (const row of await db.item.findMany({ where: { id: { in: part } }, select: { id: true, contentHash: true } }))
+            out.set(row.id, row.contentHash);
+        }
+        return out;
+      });
+    },
+
     async list(options = {}) {
       const take = v.limit(options.limit, 50, 1000);
       const after = v.cursor(options.cursor);
