@@ -138,9 +138,13 @@ describe('REST API v1', () => {
     assert.equal(response.query!.predictions[0]!.label, 'Egyptian cat');
     assert.equal(response.query!.predictions.length, 5);
     assert.ok(response.query!.boxes.length >= 1);
-    assert.deepEqual(Object.keys(response.results[0]!).sort(), ['catalog', 'height', 'id', 'match', 'score', 'thumbnailUrl', 'title', 'topClass', 'width']);
+    assert.deepEqual(Object.keys(response.results[0]!).sort(), ['catalog', 'height', 'id', 'match', 'objectLabels', 'score', 'thumbnailUrl', 'title', 'topClass', 'topClassScore', 'width']);
     assert.equal(response.results[0]!.id, catIds[0]);
     assert.ok(response.results[0]!.score > 0.999);
+    // What the item shows: its detected objects' labels (here the cat), and the top class with its probability.
+    assert.equal(response.results[0]!.objectLabels[0], 'cat');
+    assert.equal(response.results[0]!.topClass, 'Egyptian cat');
+    assert.ok(response.results[0]!.topClassScore! > 0.65 && response.results[0]!.topClassScore! <= 1);
     assert.equal(response.results.length, 2);
     assert.ok(response.nextCursor);
     // The cursor names the query: the next page needs neither the image nor another forward pass.

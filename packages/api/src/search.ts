@@ -87,7 +87,14 @@ export const SearchResult = named(
     thumbnailUrl: z.string(),
     width: z.int().describe("the item's size in pixels (the coordinate system of `region`)"),
     height: z.int(),
-    topClass: z.string().nullable(),
+    topClass: z.string().nullable().describe("the item's top ImageNet class"),
+    topClassScore: z
+      .number()
+      .nullable()
+      .describe("that class's probability (0–1): ImageNet-1k has no horse or giraffe, so a low one is a neighbour's name — the search page reads it \"looks like …\" below 0.65"),
+    objectLabels: z
+      .array(z.string())
+      .describe("the COCO labels of the item's detected objects, best first, each once (empty: none found, or ingested without objects); the search page leads with these"),
     label: ItemLabel.nullable().optional().describe('only when one catalog with an active head was searched; null when the item has no label'),
     region: ObjectRegion.optional().describe('a region query (`box`) that matched one of the item’s objects better than the whole item: that object'),
     alsoIn: z

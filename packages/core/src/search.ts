@@ -134,7 +134,8 @@ export function createSearch(ctx: LoupeContext) {
       q.exhausted = wider.length < asked;
     }
     const groups = q.results.ranked.slice(offset, offset + k);
-    const items = await store.items.getByIds(groups.flat().map((h) => h.id), { modelId, ...(q.objects ? { objectsModelId: ctx.objectsModelId } : {}) });
+    // objects too: a result's objects name what it shows better than ImageNet's top class does
+    const items = await store.items.getByIds(groups.flat().map((h) => h.id), { modelId, objectsModelId: ctx.objectsModelId });
     const byId = new Map<number, HydratedItem>(items.map((i) => [i.id, i]));
     const labels = q.head ? await heads.labelsOf(q.head, items.map((i) => i.id)) : undefined;
     const results: SearchResult[] = [];

@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { formatScore, MATCH_TEXT, type SearchResult } from '../lib/api';
+import { resultCaption } from '../lib/labels';
 import { LabelChip } from './LabelChip';
 import './ResultsGrid.css';
 
@@ -89,7 +90,11 @@ export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showSc
             </Link>
             <div className="result-meta">
               <span className="tag">{r.catalog}</span>
-              {r.topClass ? <span className="muted">{r.topClass}</span> : null}
+              {resultCaption(r) ? (
+                <span className="muted" data-testid="result-caption" title={r.topClass ? `ImageNet: ${r.topClass} ${Math.round((r.topClassScore ?? 0) * 100)}%` : undefined}>
+                  {resultCaption(r)}
+                </span>
+              ) : null}
             </div>
             {r.alsoIn ? <AlsoIn copies={r.alsoIn} /> : null}
             {showScores ? (

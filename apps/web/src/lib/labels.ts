@@ -8,3 +8,12 @@ export const IMAGENET_CONFIDENT = 0.65;
 /** A class as people should read it: plain when the model is sure, "looks like …" when it is not. */
 export const classText = (label: string, score: number, confident = IMAGENET_CONFIDENT) =>
   score >= confident ? label : `looks like ${label}`;
+
+/**
+ * What a result card says the item shows: its detected objects' COCO labels when it has any (a "horse", where
+ * ImageNet, which has no horse, says "Arabian camel"), else its top ImageNet class as people should read it.
+ */
+export function resultCaption(r: { topClass: string | null; topClassScore: number | null; objectLabels: string[] }): string | null {
+  if (r.objectLabels.length > 0) return r.objectLabels.slice(0, 3).join(' · ');
+  return r.topClass ? classText(r.topClass, r.topClassScore ?? 0) : null;
+}

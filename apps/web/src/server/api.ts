@@ -38,6 +38,8 @@ export function resultJson(r: SearchResult): Api.SearchResult {
     width: r.item.width,
     height: r.item.height,
     topClass: r.item.predictions[0]?.label ?? null,
+    topClassScore: r.item.predictions[0] ? round(r.item.predictions[0].score) : null,
+    objectLabels: [...new Set((r.item.objects ?? []).map((o) => o.label))],
     ...labelField(r.label),
     ...(r.region ? { region: regionJson(r.region) } : {}),
     ...(r.alsoIn ? { alsoIn: r.alsoIn.map((c) => ({ id: c.id, catalog: c.catalog, externalId: c.externalId, title: c.title })) } : {}),

@@ -33,6 +33,8 @@ export function useCatalogs() {
             width: i.width,
             height: i.height,
             topClass: i.predictions[0]?.label ?? null,
+            topClassScore: i.predictions[0]?.score ?? null,
+            objectLabels: [...new Set(i.objects.map((o) => o.label))],
             label: i.label,
           })),
         );
