@@ -9,6 +9,7 @@ const sources = {
   '@loupe/vector-index': '../../packages/vector-index/src/index.ts',
   '@loupe/client': '../../packages/client/src/index.ts',
   '@loupe/detection': '../../packages/detection/src/index.ts',
+  '@loupe/segmentation': '../../packages/segmentation/src/index.ts',
 };
 
 // Native modules stay outside the bundle (Node loads them at run time); our workspace packages, which export

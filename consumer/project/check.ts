@@ -1,6 +1,7 @@
 // Type-checked by the consumer test with `tsc --noEmit` (moduleResolution nodenext): the published .d.ts files must
 // describe the public packages well enough for a strict TypeScript user.
 import { createDetector, type DetectedObject } from '@loupe/detection';
+import { createSegmenter, encodePlaced, type Rle } from '@loupe/segmentation';
 import { createEmbedder, ModelNotBuiltError, type Embedder, type ImageAnalysis } from '@loupe/embedding';
 import { createBrowserEmbedder, type BrowserEmbedder } from '@loupe/embedding/browser';
 import { createExactIndex, loadVectorIndex, SnapshotCorruptError, type VectorIndex } from '@loupe/vector-index';
@@ -55,6 +56,16 @@ export async function objectLabels(path: string): Promise<string[]> {
     return objects.map((o: DetectedObject) => `${o.label} ${o.box.x1 - o.box.x0}×${o.box.y1 - o.box.y0} ${o.vector?.length ?? 0}`);
   } finally {
     await detector.dispose();
+    await embedder.dispose();
+  }
+}
+
+export async function dogOutline(path: string): Promise<Rle | undefined> {
+  const embedder = await createEmbedder({ device: 'cpu' });
+  try {
+    const { width, height, masks } = await createSegmenter({ embedder }).segment(path, [{ x0: 110, y0: 184, x1: 258, y1: 450 }]);
+    return masks[0] ? encodePlaced(masks[0].mask, height, width) : undefined;
+  } finally {
     await embedder.dispose();
   }
 }

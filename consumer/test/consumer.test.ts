@@ -167,6 +167,7 @@ describe('the published packages, installed by a fresh project', () => {
       '@loupe/client',
       '@loupe/detection',
       '@loupe/embedding',
+      '@loupe/segmentation',
       '@loupe/vector-index',
     ]);
     for (const { name } of packed) {
@@ -297,6 +298,16 @@ describe('the published packages, installed by a fresh project', () => {
     assert.deepEqual([detection.width, detection.height], [catObjects.width, catObjects.height]);
     assert.equal(detection.first.label, 'cat');
     assert.equal(detection.first.label, catObjects.objects[0]!.label);
+
+    // The README's box is the dog of dog-bicycle-truck.jpg: its mask fills part of the box, not all of it.
+    const segmentation = await runBlock(
+      'readme-segmentation.mjs',
+      '',
+      readmeBlock('@loupe/segmentation').replace(`'photo.jpg'`, JSON.stringify(join(PHOTOS, 'dog-bicycle-truck.jpg'))),
+      'console.log(JSON.stringify({ width, height, box: [masks[0].mask.width, masks[0].mask.height], area: masks[0].mask.data.reduce((s, v) => s + v, 0) }));',
+    );
+    assert.deepEqual([segmentation.width, segmentation.height, ...segmentation.box], [640, 480, 148, 266]);
+    assert.ok(segmentation.area > 0.2 * 148 * 266 && segmentation.area < 0.95 * 148 * 266, `mask area ${segmentation.area}`);
 
     const vectors = await runBlock(
       'readme-vector-index.mjs',

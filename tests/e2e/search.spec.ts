@@ -23,6 +23,9 @@ test.describe('search by image', () => {
     expect(Number(await results.first().getByTestId('result-score').textContent())).toBeGreaterThan(0.99);
     const scores = (await resultList(page)).map(([, s]) => Number(s));
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    // Each card says what its item shows: a sure ImageNet class as it is; where ImageNet only guesses (it has no
+    // horse: "Arabian camel"), the detected objects' labels.
+    await expect(results.first().getByTestId('result-caption')).toHaveText('Egyptian cat');
 
     // The overlay is drawn over the displayed image, at its size.
     const image = await page.getByTestId('query-image').locator('img').first().boundingBox();
@@ -34,6 +37,10 @@ test.describe('search by image', () => {
     await expect(page.getByTestId('heatmap')).toBeVisible();
     expect(await page.getByTestId('heatmap').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
     await screenshot(page, 'search-results');
+
+    await searchWith(page, 'horses.jpg');
+    await expect(results.first().getByTestId('result-title')).toHaveText('horses.jpg');
+    await expect(results.first().getByTestId('result-caption')).toHaveText(/^horse/);
   });
 
   test('crop search: a region of the image changes the classes and the results', async ({ page }) => {

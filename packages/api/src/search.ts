@@ -94,7 +94,7 @@ export const SearchResult = named(
       .describe("that class's probability (0–1): ImageNet-1k has no horse or giraffe, so a low one is a neighbour's name — the search page reads it \"looks like …\" below 0.65"),
     objectLabels: z
       .array(z.string())
-      .describe("the COCO labels of the item's detected objects, best first, each once (empty: none found, or ingested without objects); the search page leads with these"),
+      .describe("the COCO labels of the item's detected objects, best first, each once (empty: none found, or ingested without objects); the search page shows these where the top class is not sure"),
     label: ItemLabel.nullable().optional().describe('only when one catalog with an active head was searched; null when the item has no label'),
     region: ObjectRegion.optional().describe('a region query (`box`) that matched one of the item’s objects better than the whole item: that object'),
     alsoIn: z

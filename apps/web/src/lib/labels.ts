@@ -10,10 +10,12 @@ export const classText = (label: string, score: number, confident = IMAGENET_CON
   score >= confident ? label : `looks like ${label}`;
 
 /**
- * What a result card says the item shows: its detected objects' COCO labels when it has any (a "horse", where
- * ImageNet, which has no horse, says "Arabian camel"), else its top ImageNet class as people should read it.
+ * What a result card says the item shows: its top ImageNet class when the model is sure of it ("fox squirrel": COCO
+ * has no squirrel, and the detector calls it a bird); otherwise its detected objects' COCO labels (a "horse", where
+ * ImageNet, which has no horse, guesses "Arabian camel"); otherwise the guess, read "looks like …".
  */
 export function resultCaption(r: { topClass: string | null; topClassScore: number | null; objectLabels: string[] }): string | null {
+  if (r.topClass && (r.topClassScore ?? 0) >= IMAGENET_CONFIDENT) return r.topClass;
   if (r.objectLabels.length > 0) return r.objectLabels.slice(0, 3).join(' · ');
   return r.topClass ? classText(r.topClass, r.topClassScore ?? 0) : null;
 }
