@@ -44,10 +44,12 @@ describe('@loupe/api', () => {
     assert.ok(!Item.safeParse(withoutTitle).success);
     assert.ok(!SearchResponse.safeParse({ query: null, results: [], tookMs: 1 }).success, 'nextCursor is required');
     // A search by object answers per query object, each result with the matched object's region.
-    const result = { id: 1, score: 0.9, match: 'same', title: 't', catalog: 'c', thumbnailUrl: '/t', width: 4, height: 4, topClass: null };
+    const result = { id: 1, score: 0.9, match: 'same', title: 't', catalog: 'c', thumbnailUrl: '/t', width: 4, height: 4, topClass: null, topClassScore: null, objectLabels: [] };
     const object = { label: 'cat', classId: 15, score: 0.8, box: { x0: 0, y0: 0, x1: 2, y1: 3 } };
     const answer = { width: 4, height: 4, objects: [{ object, results: [{ ...result, region: { x0: 0, y0: 0, x1: 1, y1: 1, label: 'cat' } }] }], tookMs: 3 };
     assert.ok(SearchAnswer.safeParse(answer).success);
+    const { objectLabels: _o, ...withoutObjectLabels } = result;
+    assert.ok(!SearchAnswer.safeParse({ ...answer, objects: [{ object, results: [{ ...withoutObjectLabels, region: answer.objects[0]!.results[0]!.region }] }] }).success, 'what the item shows is always said');
     assert.ok(!SearchAnswer.safeParse({ ...answer, objects: [{ object, results: [result] }] }).success, 'an object result names its region');
     // The same image in other searched catalogs: listed with the result, never as an empty list.
     const copy = { id: 2, catalog: 'archive', externalId: 'sku-1', title: 't' };
