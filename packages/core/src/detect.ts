@@ -10,9 +10,10 @@ import {
   type DetectOptions as DetectorDetectOptions,
   type Detector,
 } from '@loupe/detection';
-import type { Box, Device, Embedder, ImageInput, ImageSource } from '@loupe/embedding';
+import type { Box, Device, Embedder, ImageInput } from '@loupe/embedding';
 import { createSegmenter, encodePlaced, type Rle, type Segmenter } from '@loupe/segmentation';
 import type { ObjectsAnalysis } from '@loupe/db';
+import { sourceOf } from './image-input.ts';
 import type { Logger } from './types.ts';
 
 export interface DetectOptions extends DetectorDetectOptions {
@@ -32,11 +33,6 @@ export interface DetectResult extends Detection {
 export interface Detect {
   detect(image: ImageInput, options?: DetectOptions): Promise<DetectResult>;
   close(): Promise<void>;
-}
-
-/** The image itself when the input names a region of it: boxes (and so masks) are in the whole image's pixels. */
-function sourceOf(image: ImageInput): ImageSource {
-  return typeof image === 'object' && !(image instanceof Uint8Array) && 'source' in image ? image.source : image;
 }
 
 export function createDetect(deps: {

@@ -3,10 +3,8 @@
 import type { ClassifyResult, EmbedderInfo, ImageInput, LocalizeOptions, LocalizeResult } from '@loupe/embedding';
 import { withObjectBoxes, type ObjectBoxes } from './detect.ts';
 import type { CatalogClassification } from './heads.ts';
+import { isRegion } from './image-input.ts';
 import type { LoupeContext } from './context.ts';
-
-/** A region of an image (`{ source, region }`): its boxes are in the region's pixels, the detector's in the image's. */
-const isRegion = (image: ImageInput) => typeof image === 'object' && !(image instanceof Uint8Array) && 'region' in image && image.region !== undefined;
 
 export function createImages(ctx: LoupeContext) {
   return {
@@ -26,7 +24,8 @@ export function createImages(ctx: LoupeContext) {
     /**
      * Boxes of the confident classes: a class's box is the detected object of that class where the detector finds
      * one (`source: 'detector'`), its class activation map elsewhere (`'cam'`). `objects` (default: this instance's
-     * objects setting) false, or a region input: CAM only, no detector pass.
+     * objects setting) false, or a region input (its boxes are in the region's pixels, the detector's in the whole
+     * image's): CAM only, no detector pass.
      */
     async localize(images: ImageInput[], options: LocalizeOptions & { objects?: boolean } = {}): Promise<Array<LocalizeResult | ObjectBoxes<LocalizeResult>>> {
       const { objects = ctx.objects, ...localizeOptions } = options;

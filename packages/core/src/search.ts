@@ -11,6 +11,7 @@ import { CursorExpiredError, InvalidQueryError, NotFoundError, VectorModelMismat
 import { FEATURE_DIM, type LoupeContext } from './context.ts';
 import { atLeast, MATCHES, matchOf, type Match, type MatchThresholds } from './relevance.ts';
 import { OBJECT_SLOTS } from './index-manager.ts';
+import { isRegion } from './image-input.ts';
 import { ImageGroups } from './same-image.ts';
 import type { ObjectSearchResponse, ObjectSearchResult, QueryAnalysis, QueryObjectResults, ResultCopy, SearchOptions, SearchResponse, SearchResult } from './types.ts';
 
@@ -71,11 +72,6 @@ function checkK(k: number | undefined): number {
 
 /** A search of several catalogs (or all), where the same image may be in more than one. */
 const spansCatalogs = (s: Scope): boolean => s.catalogIds === undefined || s.catalogIds.length > 1;
-
-/** A query that names a region of its image (a crop, or an object the user picked). */
-function isRegion(image: ImageInput): boolean {
-  return typeof image === 'object' && !(image instanceof Uint8Array) && 'region' in image && image.region !== undefined;
-}
 
 export function createSearch(ctx: LoupeContext) {
   const { store, modelId, heads, scope, relevance } = ctx;

@@ -1,12 +1,12 @@
 // Jobs as a use case: queue ingest, reindex and head training; list and cancel them; and the handlers that run each
 // kind inside the one runner (./runner.ts). Every job is a database row, so the CLI (`loupe jobs`, `loupe worker`)
 // and every web server see and run the same jobs, and a restart loses none.
-import type { Job, JobKind, JsonObject, Store } from '@loupe/db';
-import { CoreError, InvalidQueryError, InvalidSourceError, JobConflictError, NotFoundError } from '../errors.ts';
-import type { Heads, TrainCatalogHeadOptions } from '../heads.ts';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Job, JobKind, JsonObject, Store } from '@loupe/db';
+import { CoreError, InvalidQueryError, InvalidSourceError, JobConflictError, NotFoundError } from '../errors.ts';
+import type { Heads, TrainCatalogHeadOptions } from '../heads.ts';
 import { openSource, reopenSource, type IngestSource, type RejectedEntry, type SourceLimits } from '../sources/index.ts';
 import { stageSource } from '../sources/stage.ts';
 import type { IngestSummary, Logger } from '../types.ts';
