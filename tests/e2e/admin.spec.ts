@@ -140,6 +140,13 @@ test.describe('admin', () => {
     await card.scrollIntoViewIfNeeded();
     await screenshot(page, 'search-also-in-phone', { fullPage: false });
     await page.setViewportSize({ width: 1280, height: 900 });
+    // The chip opens the other catalog's item, whose page lists the catalog it came from.
+    const otherCatalog = await card.locator('.result-meta .tag').textContent();
+    await copy.click();
+    await expect(page.getByTestId('item-also-in').getByTestId('result-copy')).toHaveText(otherCatalog!);
+    await screenshot(page, 'item-also-in', { fullPage: false });
+    await page.goBack();
+    await expect(page.getByTestId('result').first().getByTestId('result-title')).toHaveText('cat.jpg');
     await page.getByTestId('filter-catalog').selectOption('e2e-zip');
     await expect(page.getByTestId('result').first()).toContainText('e2e-zip');
     await expect(page.getByTestId('result')).toHaveCount(12);
@@ -157,6 +164,11 @@ test.describe('admin', () => {
     await row.getByLabel('New name for e2e-zip').fill('Cats in many formats');
     await row.getByRole('button', { name: 'Save' }).click();
     await expect(row).toContainText('Cats in many formats');
+    // What ingest finds in the catalog's items: a setting of its own, kept across a reload.
+    await expect(row.getByTestId('catalog-objects-e2e-zip')).toHaveValue('boxes');
+    await row.getByTestId('catalog-objects-e2e-zip').selectOption('masks');
+    await page.reload();
+    await expect(page.getByTestId('catalog-objects-e2e-zip')).toHaveValue('masks');
 
     await row.getByRole('link', { name: 'Open' }).click();
     await expect(page.getByTestId('admin-item')).toHaveCount(18);

@@ -212,6 +212,27 @@ describe('loupe detect', () => {
   });
 });
 
+describe('loupe catalogs', () => {
+  it('create --objects, set --name/--objects, list --json say what ingest finds; a bad or empty change exits 2', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'loupe-catalogs-'));
+    const created = await loupe('catalogs', 'create', 'fast', '--objects', 'off', '--json', '--data-dir', dataDir);
+    assert.equal(created.code, 0, created.stderr);
+    assert.deepEqual(JSON.parse(created.stdout), { id: 1, slug: 'fast', name: 'fast', objects: 'off' });
+    assert.match((await loupe('catalogs', 'create', 'shop', '--data-dir', dataDir)).stdout, /created catalog shop \(shop\); ingest finds objects\n/);
+    const set = await loupe('catalogs', 'set', 'fast', '--name', 'Fast lane', '--objects', 'masks', '--json', '--data-dir', dataDir);
+    assert.equal(set.code, 0, set.stderr);
+    assert.deepEqual(JSON.parse(set.stdout), { id: 1, slug: 'fast', name: 'Fast lane', objects: 'masks' });
+    const listed = lines((await loupe('catalogs', 'list', '--json', '--data-dir', dataDir)).stdout).map((l) => JSON.parse(l));
+    assert.deepEqual(listed.map((c) => [c.slug, c.objects, c.items]), [['fast', 'masks', 0], ['shop', 'boxes', 0]]);
+    const bad = await loupe('catalogs', 'set', 'fast', '--objects', 'everything', '--data-dir', dataDir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Allowed choices are off, boxes, masks/);
+    const empty = await loupe('catalogs', 'set', 'fast', '--data-dir', dataDir);
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /nothing to change: give --name and\/or --objects/);
+  });
+});
+
 describe('loupe search across catalogs', () => {
   it('--json: a photo in two catalogs is one result with its catalog and alsoIn; --catalog lists none; text names both', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'loupe-same-'));

@@ -74,19 +74,24 @@ describe('REST API v1', () => {
     assert.ok(Array.isArray(await reader.catalogs.list()), 'a read key can read');
     const adminKey = await admin.keys.create('script', 'admin');
     const script = anonymous.withApiKey(adminKey.key);
-    assert.equal((await script.catalogs.create('by-key', 'Made by a key')).slug, 'by-key');
+    assert.equal((await script.catalogs.create('by-key', { name: 'Made by a key' })).slug, 'by-key');
     await expectError(script.keys.list(), 403, 'FORBIDDEN'); // keys are managed from a session only
     assert.ok((await admin.keys.list()).some((k) => k.id === adminKey.id && !k.revoked));
     await admin.keys.revoke(adminKey.id);
     await expectError(script.catalogs.create('after-revoke'), 401);
   });
 
-  it('catalogs: create (201), duplicate (409), bad slug (422), rename, get, delete', async () => {
-    const created = await admin.catalogs.create('photos', 'Photos');
-    assert.deepEqual([created.slug, created.name, created.items], ['photos', 'Photos', 0]);
+  it('catalogs: create (201), duplicate (409), bad slug (422), rename, objects setting, get, delete', async () => {
+    const created = await admin.catalogs.create('photos', { name: 'Photos' });
+    assert.deepEqual([created.slug, created.name, created.objects, created.items], ['photos', 'Photos', 'boxes', 0]);
+    // The birds are stored with their objects' masks (checked after their upload below).
+    assert.equal((await admin.catalogs.create('birds', { objects: 'off' })).objects, 'off');
+    assert.deepEqual(await admin.catalogs.update('birds', { objects: 'masks' }).then((c) => [c.name, c.objects]), ['birds', 'masks']);
+    await expectError(admin.catalogs.update('birds', { objects: 'all' as never }), 422, 'VALIDATION_FAILED');
+    await expectError(admin.catalogs.update('birds', {}), 422, 'VALIDATION_FAILED');
     await expectError(admin.catalogs.create('photos'), 409, 'DUPLICATE_CATALOG');
     await expectError(admin.catalogs.create('Bad Slug!'), 422, 'VALIDATION_FAILED');
-    assert.equal((await admin.catalogs.rename('by-key', 'Renamed')).name, 'Renamed');
+    assert.equal((await admin.catalogs.update('by-key', { name: 'Renamed' })).name, 'Renamed');
     assert.equal((await anonymous.catalogs.get('by-key')).name, 'Renamed');
     await admin.catalogs.delete('by-key');
     await expectError(anonymous.catalogs.get('by-key'), 404, 'NOT_FOUND');
@@ -131,6 +136,10 @@ describe('REST API v1', () => {
     const zipDone = await admin.jobs.wait(zipJob.id, { timeoutMs: 120_000 });
     assert.deepEqual([zipDone.status, zipDone.added, zipDone.failed], ['done', 2, 1]);
     assert.equal(zipDone.failures[0]!.file, 'birds/broken.jpg');
+    // A catalog that stores masks: each object of its items carries its mask (RLE over the whole photo).
+    const eagle = (await anonymous.items.list('birds')).items.find((i) => i.sourceName.endsWith('eagle.jpg'))!;
+    assert.ok(eagle.objects.length > 0 && eagle.objects.every((o) => o.mask?.size[0] === eagle.height && o.mask.size[1] === eagle.width), JSON.stringify(eagle.objects.map((o) => o.mask?.size)));
+    assert.ok(cat.objects.length > 0 && cat.objects.every((o) => o.mask === undefined), 'no masks where the catalog does not ask for them');
   });
 
   it('search by image: the photo itself first (score ≈ 1), query classes and boxes, pagination, filters', async () => {

@@ -76,3 +76,14 @@ export type Region = z.infer<typeof Region>;
 
 /** A numeric id in a path ("12"). */
 export const IdParam = z.coerce.number().int().positive();
+
+export const MaskRle = named(
+  'MaskRle',
+  z
+    .strictObject({
+      size: z.tuple([z.int().min(1), z.int().min(1)]).describe('[height, width] of the whole image'),
+      counts: z.array(z.int().min(0)).describe('alternating runs of 0 and 1, column by column, starting with zeros'),
+    })
+    .describe("COCO's uncompressed RLE (pycocotools reads it), over the whole image; the object's pixels are 1"),
+);
+export type MaskRle = z.infer<typeof MaskRle>;

@@ -14,7 +14,7 @@ import {
   StartReindex,
   Stats,
 } from './admin.ts';
-import { Catalog, CatalogDeleted, CatalogList, CreateCatalog, ItemDeleted, ItemListQuery, ItemPage, Item, LabelsSet, RenameCatalog, SetLabels } from './catalogs.ts';
+import { Catalog, CatalogDeleted, CatalogList, CreateCatalog, ItemDeleted, ItemListQuery, ItemPage, Item, LabelsSet, SetLabels, UpdateCatalog } from './catalogs.ts';
 import { HeadActivated, HeadDetail, HeadList, HeadTraining, MetadataFields, TrainHead } from './heads.ts';
 import { Job, JobDetail, JobList, JobListQuery } from './jobs.ts';
 import { ClassifyResponse, DetectOptions, DetectResponse, EmbedResponse, ImageOptions, LocalizeResponse, SearchAnswer, SearchJson, SearchOptions } from './search.ts';
@@ -62,7 +62,7 @@ export const routes: Route[] = [
   { method: 'get', path: '/catalogs', summary: 'Every catalog with its item count', response: CatalogList },
   { method: 'post', path: '/catalogs', summary: 'Creates a catalog', auth: 'admin', json: CreateCatalog, response: Catalog, status: 201, errors: [401, 403, 409, 422] },
   { method: 'get', path: '/catalogs/{slug}', summary: 'One catalog', response: Catalog, errors: [404] },
-  { method: 'patch', path: '/catalogs/{slug}', summary: 'Renames a catalog', auth: 'admin', json: RenameCatalog, response: Catalog, errors: [401, 403, 404, 422] },
+  { method: 'patch', path: '/catalogs/{slug}', summary: 'Renames a catalog or changes its objects setting', auth: 'admin', json: UpdateCatalog, response: Catalog, errors: [401, 403, 404, 422] },
   { method: 'delete', path: '/catalogs/{slug}', summary: 'Deletes a catalog with its items', auth: 'admin', response: CatalogDeleted, errors: [401, 403, 404] },
   { method: 'get', path: '/catalogs/{slug}/items', summary: "A page of the catalog's items (in id order); under an active head each carries its label", query: ItemListQuery, response: ItemPage, errors: [404, 422] },
   {

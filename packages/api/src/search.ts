@@ -1,6 +1,6 @@
 // Search (by image, item or vector; pages by cursor), classify, localize, embed.
 import { z } from 'zod';
-import { Box, HeadPredictions, ItemLabel, Prediction, QueryAnalysis } from './common.ts';
+import { Box, HeadPredictions, ItemLabel, MaskRle, Prediction, QueryAnalysis } from './common.ts';
 import { named } from './registry.ts';
 
 /** A number from JSON or from a multipart field (a string). */
@@ -181,16 +181,6 @@ export const DetectOptions = named(
   }),
 );
 
-export const MaskRle = named(
-  'MaskRle',
-  z
-    .strictObject({
-      size: z.tuple([z.int().min(1), z.int().min(1)]).describe('[height, width] of the whole image'),
-      counts: z.array(z.int().min(0)).describe('alternating runs of 0 and 1, column by column, starting with zeros'),
-    })
-    .describe("COCO's uncompressed RLE (pycocotools reads it), over the whole image; the object's pixels are 1"),
-);
-
 export const DetectedObject = named(
   'DetectedObject',
   z.strictObject({
@@ -232,7 +222,6 @@ export const SearchAnswer = named(
 
 export type DetectOptions = z.input<typeof DetectOptions>;
 export type DetectedObject = z.infer<typeof DetectedObject>;
-export type MaskRle = z.infer<typeof MaskRle>;
 export type DetectResponse = z.infer<typeof DetectResponse>;
 export type SearchOptions = z.input<typeof SearchOptions>;
 export type SearchJson = z.input<typeof SearchJson>;

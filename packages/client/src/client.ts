@@ -2,6 +2,8 @@
 import type {
   ApiKeyInfo,
   Catalog,
+  CatalogChanges,
+  CatalogObjects,
   ClassifyResponse,
   DetectResponse,
   EmbedResponse,
@@ -196,8 +198,11 @@ export class LoupeClient {
   readonly catalogs = {
     list: async (): Promise<Catalog[]> => (await this.#request<{ catalogs: Catalog[] }>('GET', '/catalogs')).catalogs,
     get: (slug: string): Promise<Catalog> => this.#request('GET', `/catalogs/${encodeURIComponent(slug)}`),
-    create: (slug: string, name?: string): Promise<Catalog> => this.#request('POST', '/catalogs', { slug, name }, [201]),
-    rename: (slug: string, name: string): Promise<Catalog> => this.#request('PATCH', `/catalogs/${encodeURIComponent(slug)}`, { name }),
+    /** `objects`: "boxes" (default), "masks" or "off" — what ingest finds in its items besides their class. */
+    create: (slug: string, options: { name?: string; objects?: CatalogObjects } = {}): Promise<Catalog> =>
+      this.#request('POST', '/catalogs', { slug, ...options }, [201]),
+    /** A new name and/or objects setting (the latter applies to items ingested or reindexed from then on). */
+    update: (slug: string, changes: CatalogChanges): Promise<Catalog> => this.#request('PATCH', `/catalogs/${encodeURIComponent(slug)}`, changes),
     delete: (slug: string): Promise<{ deleted: string; items: number }> => this.#request('DELETE', `/catalogs/${encodeURIComponent(slug)}`),
   };
 

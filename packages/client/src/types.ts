@@ -6,6 +6,7 @@ export type {
   ApiKeyInfo,
   Box,
   Catalog,
+  CatalogObjects,
   ClassifyResponse,
   ClassMetrics,
   EmbedResponse,
@@ -38,6 +39,7 @@ export type {
   Session,
   Stats,
   TrainHead as TrainHeadOptions,
+  UpdateCatalog as CatalogChanges,
 } from '@loupe/api';
 
 /** Options of `search`, `searchByItem` and `searchByVector`. */

@@ -1,6 +1,6 @@
 // Catalogs: create, list, get, rename, delete — and the one place a slug becomes an id (CatalogScope), so a query
 // resolves its catalogs once.
-import type { Catalog, CatalogWithCount, Store } from '@loupe/db';
+import type { Catalog, CatalogChanges, CatalogObjects, CatalogWithCount, Store } from '@loupe/db';
 import { NotFoundError } from './errors.ts';
 import type { LoupeContext } from './context.ts';
 
@@ -46,7 +46,8 @@ export function createCatalogScope(store: Store): CatalogScope {
 export function createCatalogs(ctx: LoupeContext) {
   const { store } = ctx;
   return {
-    create: (slug: string, name?: string): Promise<Catalog> => store.catalogs.create({ slug, ...(name ? { name } : {}) }),
+    create: (slug: string, options: { name?: string; objects?: CatalogObjects } = {}): Promise<Catalog> =>
+      store.catalogs.create({ slug, ...(options.name ? { name: options.name } : {}), ...(options.objects ? { objects: options.objects } : {}) }),
     list: (): Promise<CatalogWithCount[]> => store.catalogs.list(),
     /** One catalog with its item count; NotFoundError when there is none. */
     async get(slug: string): Promise<CatalogWithCount> {
@@ -54,7 +55,7 @@ export function createCatalogs(ctx: LoupeContext) {
       if (!catalog) throw new NotFoundError(`no catalog "${slug}"`);
       return catalog;
     },
-    rename: (slug: string, name: string): Promise<Catalog> => store.catalogs.rename(slug, name),
+    update: (slug: string, changes: CatalogChanges): Promise<Catalog> => store.catalogs.update(slug, changes),
     /** Deletes the catalog with its items; the index follows. */
     async delete(slug: string): Promise<{ items: number }> {
       const result = await store.catalogs.delete(slug);

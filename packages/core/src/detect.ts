@@ -80,10 +80,18 @@ export function createDetect(deps: {
  * An image's objects with their vectors, as the store keeps them (objects too small to embed are left out), and as
  * the detector gave them.
  */
-export async function objectsToStore(detection: Detect, image: ImageInput, modelId: string): Promise<{ stored: ObjectsAnalysis; detected: DetectedObject[] }> {
-  const found = await detection.detect(image, { vectors: true });
+export async function objectsToStore(
+  detection: Detect,
+  image: ImageInput,
+  modelId: string,
+  options: { masks?: boolean } = {},
+): Promise<{ stored: ObjectsAnalysis; detected: DetectedObject[] }> {
+  const found = await detection.detect(image, { vectors: true, masks: options.masks ?? false });
   return {
-    stored: { modelId, objects: found.objects.flatMap((o) => (o.vector ? [{ ...o.box, classId: o.classId, label: o.label, score: o.score, vector: o.vector }] : [])) },
+    stored: {
+      modelId,
+      objects: found.objects.flatMap((o) => (o.vector ? [{ ...o.box, classId: o.classId, label: o.label, score: o.score, ...(o.mask ? { mask: o.mask } : {}), vector: o.vector }] : [])),
+    },
     detected: found.objects,
   };
 }

@@ -51,6 +51,13 @@ function storableKey(key: string): string {
   return key.length <= ENTRY_LIMITS.maxKeyChars ? key : `${key.slice(0, 200)}…(${sha256Hex(new TextEncoder().encode(key)).slice(0, 16)})`;
 }
 
+/** The catalog a claimed job fills; NotFoundError when it was deleted since. */
+async function ownerOf(store: Store, job: Job): Promise<Catalog> {
+  const owner = job.catalogId === null ? null : await store.catalogs.getById(job.catalogId);
+  if (!owner) throw new NotFoundError(`job ${job.id}: its catalog no longer exists`);
+  return owner;
+}
+
 /**
  * Runs an ingest job. With `claimed`, runs that job (a worker took it from the queue); otherwise resumes the
  * unfinished job for the same catalog and source, or creates one.
@@ -63,20 +70,18 @@ export async function runIngest(
   const { store, storage, logger } = deps;
   // The model and the index load first, so that tookMs (and the rate derived from it) measures the ingest itself.
   const embedder = await deps.embedder();
-  const objects = options.objects === false ? undefined : deps.objects;
+  const catalog = options.claimed ? await ownerOf(store, options.claimed) : (await store.catalogs.ensure({ slug: options.catalog, ...(options.catalogName ? { name: options.catalogName } : {}) })).catalog;
+  // Objects: on for this process (LOUPE_OBJECTS), not turned off for this run (--no-objects), and wanted by the catalog.
+  const objects = options.objects === false || catalog.objects === 'off' ? undefined : deps.objects;
+  const masks = catalog.objects === 'masks';
   const indexes = [await deps.index(), ...(objects ? [await objects.index()] : [])];
   const started = performance.now();
   let job: Job;
   let resumed: boolean;
-  let catalog: Catalog;
   if (options.claimed) {
     job = options.claimed;
-    const owner = job.catalogId === null ? null : await store.catalogs.getById(job.catalogId);
-    if (!owner) throw new NotFoundError(`job ${job.id}: its catalog no longer exists`);
-    catalog = owner;
     resumed = job.filesAdded + job.filesDuplicate + job.filesFailed > 0;
   } else {
-    catalog = (await store.catalogs.ensure({ slug: options.catalog, ...(options.catalogName ? { name: options.catalogName } : {}) })).catalog;
     const [unfinished] = await store.jobs.findUnfinished({ catalogId: catalog.id, source: source.identity });
     resumed = unfinished !== undefined;
     job = unfinished ?? (await store.jobs.create({ catalogId: catalog.id, source: source.identity }));
@@ -171,7 +176,7 @@ export async function runIngest(
   const detectObjects = async (p: Prepared): Promise<Awaited<ReturnType<typeof objectsToStore>> | undefined> => {
     if (!objects) return undefined;
     try {
-      return await objectsToStore(objects.detection, p.bytes, objects.modelId);
+      return await objectsToStore(objects.detection, p.bytes, objects.modelId, { masks });
     } catch (error) {
       logger?.warn?.({ file: p.entry.key, err: firstLine(error) }, 'object detection failed; the item is stored without objects');
       return undefined;

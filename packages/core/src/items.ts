@@ -3,13 +3,15 @@
 import type { ClassifierHead, HydratedItem } from '@loupe/db';
 import { NotFoundError } from './errors.ts';
 import type { LoupeContext } from './context.ts';
-import type { ItemHeadLabel } from './types.ts';
+import type { ItemHeadLabel, ResultCopy } from './types.ts';
 
 export interface ItemView {
   item: HydratedItem;
   catalog: string;
   /** The item's label under its catalog's active head; absent without one, null when the item has no label. */
   label?: ItemHeadLabel | null;
+  /** From `get`: the same image (content hash) in other catalogs, oldest first; absent when it is in none. */
+  alsoIn?: ResultCopy[];
 }
 
 export interface ItemPageView {
@@ -40,7 +42,10 @@ export function createItems(ctx: LoupeContext) {
       const [item] = await store.items.getByIds([id], { modelId, objectsModelId });
       if (!item) throw new NotFoundError(`no item ${id}`);
       const [view] = await withLabels([item], await scope.slugOf(item.catalogId), await heads.activeHead(item.catalogId));
-      return view!;
+      const copies = (await store.items.withContentHash(item.contentHash)).filter((c) => c.id !== item.id);
+      if (copies.length === 0) return view!;
+      const alsoIn = await Promise.all(copies.map(async (c) => ({ id: c.id, catalog: await scope.slugOf(c.catalogId), externalId: c.externalId, title: c.title })));
+      return { ...view!, alsoIn };
     },
 
     /** A page of a catalog's items in id order, optionally only those whose top class is `classId`. */

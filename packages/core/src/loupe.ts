@@ -2,7 +2,7 @@
 // search and paging, heads, single-image analysis, API keys, reindex, stats. It owns the store, the image storage,
 // the embedder and the index, and exposes none of them: each use case lives in its own module (catalogs.ts,
 // items.ts, search.ts, …) over the shared context (context.ts).
-import type { Catalog, CatalogWithCount, MatchCalibration } from '@loupe/db';
+import type { Catalog, CatalogChanges, CatalogObjects, CatalogWithCount, MatchCalibration } from '@loupe/db';
 import type { ImageInput, Settled } from '@loupe/embedding';
 import { createApiKeys, type ApiKeys } from './api-keys.ts';
 import { createCatalogs } from './catalogs.ts';
@@ -25,11 +25,13 @@ export interface Loupe {
   /** The id of the vectors this instance reads and writes (network + pooling). */
   readonly modelId: string;
   catalogs: {
-    create(slug: string, name?: string): Promise<Catalog>;
+    /** `objects`: what ingest finds in its items besides their class — "boxes" (default: objects for search by object), "masks" (objects with their masks, slower) or "off". */
+    create(slug: string, options?: { name?: string; objects?: CatalogObjects }): Promise<Catalog>;
     list(): Promise<CatalogWithCount[]>;
     /** One catalog with its item count (NotFoundError when missing). */
     get(slug: string): Promise<CatalogWithCount>;
-    rename(slug: string, name: string): Promise<Catalog>;
+    /** Renames it and/or changes its settings; a new `objects` applies to items ingested or reindexed from then on. */
+    update(slug: string, changes: CatalogChanges): Promise<Catalog>;
     delete(slug: string): Promise<{ items: number }>;
   };
   items: {

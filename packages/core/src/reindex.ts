@@ -54,27 +54,32 @@ export async function reindex(ctx: LoupeContext, opts: ReindexOptions = {}): Pro
   return { reindexed, objects, failed };
 }
 
-async function itemsToDo(store: Store, opts: { modelId: string; catalogId?: number; all?: boolean }): Promise<Array<{ id: number; storedFile: string }>> {
-  const todo: Array<{ id: number; storedFile: string }> = [];
+async function itemsToDo(store: Store, opts: { modelId: string; catalogId?: number; all?: boolean }): Promise<Array<{ id: number; catalogId: number; storedFile: string }>> {
+  const todo: Array<{ id: number; catalogId: number; storedFile: string }> = [];
   let cursor: number | null = null;
   do {
     const page: Awaited<ReturnType<Store['items']['list']>> = opts.all
       ? await store.items.list({ catalogId: opts.catalogId, limit: 1000, cursor })
       : await store.embeddings.itemsWithout({ modelId: opts.modelId, catalogId: opts.catalogId, limit: 1000, cursor });
-    for (const item of page.items) todo.push({ id: item.id, storedFile: item.storedFile });
+    for (const item of page.items) todo.push({ id: item.id, catalogId: item.catalogId, storedFile: item.storedFile });
     cursor = page.nextCursor;
   } while (cursor !== null);
   return todo;
 }
 
-/** Detects and stores the objects of items without any for this instance's objects model (or of all items). */
+/**
+ * Detects and stores the objects of items without any for this instance's objects model (or of all items), as each
+ * item's catalog asks: none where it turned objects off, with masks where it stores them.
+ */
 async function reindexObjects(ctx: LoupeContext, opts: { catalogId?: number; all?: boolean; signal?: AbortSignal }, failed: ReindexResult['failed']): Promise<number> {
-  const todo = await itemsToDo(ctx.store, { modelId: ctx.objectsModelId, catalogId: opts.catalogId, all: opts.all });
+  const settings = new Map((await ctx.store.catalogs.list()).map((c) => [c.id, c.objects]));
+  const todo = (await itemsToDo(ctx.store, { modelId: ctx.objectsModelId, catalogId: opts.catalogId, all: opts.all })).filter((t) => settings.get(t.catalogId) !== 'off');
   let done = 0;
   for (const t of todo) {
     if (opts.signal?.aborted) break;
     try {
-      await ctx.store.embeddings.upsertObjects(t.id, (await objectsToStore(ctx.detection, await ctx.storage.read(t.storedFile), ctx.objectsModelId)).stored);
+      const image = await ctx.storage.read(t.storedFile);
+      await ctx.store.embeddings.upsertObjects(t.id, (await objectsToStore(ctx.detection, image, ctx.objectsModelId, { masks: settings.get(t.catalogId) === 'masks' })).stored);
       done++;
     } catch (error) {
       failed.push({ id: t.id, reason: `${t.storedFile} (objects): ${String((error as Error)?.message ?? error).split('\n')[0]}` });

@@ -208,5 +208,5 @@ export interface LoupeStats {
 }
 
 // The records and inputs the use cases take and return, so that apps need only core's entry for their types.
-export type { ApiKey, ApiKeyScope, Catalog, CatalogWithCount, ClassifierHeadInfo, HydratedItem, Item, Job, JobStatus } from '@loupe/db';
+export type { ApiKey, ApiKeyScope, Catalog, CatalogChanges, CatalogObjects, CatalogWithCount, ClassifierHeadInfo, HydratedItem, Item, Job, JobStatus } from '@loupe/db';
 export type { Box, ImageInput, Prediction, Rect } from '@loupe/embedding';

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { createEmbedder, intersectionOverUnion, type Embedder } from '@loupe/embedding';
+import { decodeRle } from '@loupe/segmentation';
 import { openLoupe, type Loupe, type ObjectSearchResponse } from '../src/index.ts';
 import { folderOf, PHOTO_FILES, PHOTOS, tempDir } from './helpers.ts';
 
@@ -158,6 +159,52 @@ describe('objects added later', () => {
       assert.ok(withObjects!.item.objects!.some((o) => o.label === 'person'));
       const [r] = await l.searchByObjects([readFileSync(join(PHOTOS, 'person-dog-horse.jpg'))], { catalog: 'c', k: 1 });
       assert.ok(r!.ok && r!.value.objects.every((o) => o.results[0]?.item.sourceName === 'person-dog-horse.jpg'));
+    } finally {
+      await l.close();
+    }
+  });
+});
+
+describe("a catalog's objects setting", () => {
+  it('"off" stores no objects (and reindex leaves them out), "masks" stores a mask inside each object\'s box, and a change applies from then on', async () => {
+    const l = await openLoupe({ dataDir: tempDir(), embedder });
+    try {
+      assert.equal((await l.catalogs.create('plain', { objects: 'off' })).objects, 'off');
+      assert.equal((await l.catalogs.create('outlined', { objects: 'masks' })).objects, 'masks');
+      const photos = folderOf(['photos/cat.jpg', 'photos/dog-bicycle-truck.jpg']);
+      await l.ingest(photos, { catalog: 'plain' });
+      await l.ingest(photos, { catalog: 'outlined' });
+      const listed = async (catalog: string) => (await l.items.list(catalog)).items.map((v) => v.item);
+
+      assert.ok((await listed('plain')).every((item) => item.objects?.length === 0), 'a catalog with objects off gets none');
+      assert.equal((await l.reindex({ objects: true })).objects, 0, 'reindex skips catalogs with objects off');
+      assert.ok((await listed('plain')).every((item) => item.objects?.length === 0));
+
+      for (const item of await listed('outlined')) {
+        assert.ok(item.objects!.length > 0, `${item.sourceName}: no objects`);
+        for (const o of item.objects!) {
+          assert.ok(o.mask, `${item.sourceName}: ${o.label} has no mask`);
+          assert.deepEqual(o.mask.size, [item.height, item.width]);
+          const { data } = decodeRle(o.mask);
+          const inBox = (x: number, y: number) => x >= Math.floor(o.x0) && x < Math.ceil(o.x1) && y >= Math.floor(o.y0) && y < Math.ceil(o.y1);
+          let inside = 0;
+          let outside = 0;
+          for (let y = 0; y < item.height; y++)
+            for (let x = 0; x < item.width; x++) {
+              if (!data[y * item.width + x]) continue;
+              if (inBox(x, y)) inside++;
+              else outside++;
+            }
+          assert.equal(outside, 0, `${item.sourceName}: ${o.label}'s mask leaves its box`);
+          assert.ok(inside > 0.1 * (o.x1 - o.x0) * (o.y1 - o.y0), `${item.sourceName}: ${o.label}'s mask covers ${inside} px`);
+        }
+      }
+
+      // Turned on later: the items already stored get their objects from reindex; masks stay where they were asked for.
+      assert.equal((await l.catalogs.update('plain', { objects: 'boxes' })).objects, 'boxes');
+      assert.equal((await l.reindex({ objects: true })).objects, 2);
+      const now = await listed('plain');
+      assert.ok(now.every((item) => item.objects!.length > 0 && item.objects!.every((o) => o.mask === undefined)));
     } finally {
       await l.close();
     }

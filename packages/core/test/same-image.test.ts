@@ -63,6 +63,10 @@ describe('the same image in several catalogs', () => {
     // ingested first) leads.
     const index = await loupe.index();
     if (index.vectorOf(cat!.id)!.every((x, i) => x === index.vectorOf(copy.id)![i])) assert.equal(cat!.catalog, 'shop');
+    // The item itself names its other catalog too (its page lists it), and an image in one catalog names none.
+    assert.deepEqual((await loupe.items.get(cat!.id)).alsoIn, cat!.alsoIn);
+    assert.deepEqual((await loupe.items.get(copy.id)).alsoIn?.map((c) => c.id), [cat!.id]);
+    assert.equal((await loupe.items.get(results.find((r) => r.item.sourceName === 'eagle.jpg')!.id)).alsoIn, undefined);
     // Photos in one catalog only list none.
     for (const r of results) {
       const inBoth = SHOP.includes(r.item.sourceName) && ARCHIVE.includes(r.item.sourceName);

@@ -27,4 +27,5 @@ export {
 
 // types
 export { JOB_KINDS } from './repositories/jobs.ts';
+export { CATALOG_OBJECTS } from './types.ts';
 export type * from './types.ts';

@@ -33,12 +33,29 @@ export type JsonObject = { [key: string]: JsonValue };
 
 // ── catalogs ────────────────────────────────────────────────────────────────────────────────────────────────────
 
+/** What ingest finds in a catalog's new items besides their class: nothing, their objects, or objects with masks. */
+export const CATALOG_OBJECTS = ['off', 'boxes', 'masks'] as const;
+export type CatalogObjects = (typeof CATALOG_OBJECTS)[number];
+
 export interface Catalog {
   id: number;
   slug: string;
   name: string;
+  objects: CatalogObjects;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface NewCatalog {
+  slug: string;
+  name?: string;
+  /** Default "boxes". */
+  objects?: CatalogObjects;
+}
+
+export interface CatalogChanges {
+  name?: string;
+  objects?: CatalogObjects;
 }
 
 export interface CatalogWithCount extends Catalog {
@@ -47,15 +64,15 @@ export interface CatalogWithCount extends Catalog {
 
 export interface CatalogRepository {
   /** Throws DuplicateCatalogError when the slug is taken, InvalidInputError for a bad slug. */
-  create(input: { slug: string; name?: string }): Promise<Catalog>;
+  create(input: NewCatalog): Promise<Catalog>;
   /** Returns the catalog with this slug, creating it when missing (safe under concurrent callers). */
-  ensure(input: { slug: string; name?: string }): Promise<{ catalog: Catalog; created: boolean }>;
+  ensure(input: NewCatalog): Promise<{ catalog: Catalog; created: boolean }>;
   getBySlug(slug: string): Promise<Catalog | null>;
   getById(id: number): Promise<Catalog | null>;
   /** All catalogs by slug, each with its item count. */
   list(): Promise<CatalogWithCount[]>;
-  /** Throws NotFoundError. */
-  rename(slug: string, name: string): Promise<Catalog>;
+  /** Renames it and/or changes its settings. Throws NotFoundError. */
+  update(slug: string, changes: CatalogChanges): Promise<Catalog>;
   /**
    * Deletes the catalog with its items, embeddings, predictions, boxes and jobs, recording a remove event for every
    * deleted embedding. Throws NotFoundError.
@@ -104,6 +121,14 @@ export interface BoxInput {
   classId: number;
   label: string;
   score: number;
+  /** A detected object's mask over the whole original image (stored for catalogs whose `objects` is "masks"). */
+  mask?: MaskRle;
+}
+
+/** COCO's uncompressed run-length encoding: column-major runs over `size` = [height, width], zeros first. */
+export interface MaskRle {
+  size: [number, number];
+  counts: number[];
 }
 
 export interface Box extends BoxInput {
@@ -194,6 +219,8 @@ export interface ItemRepository {
   insert(input: InsertItemInput): Promise<InsertedItem>;
   get(id: number): Promise<Item | null>;
   findByContentHash(catalogId: number, contentHash: string): Promise<Item | null>;
+  /** Every item holding these bytes, one per catalog at most, oldest first: the same image across catalogs. */
+  withContentHash(contentHash: string): Promise<Item[]>;
   findByExternalId(catalogId: number, externalId: string): Promise<Item | null>;
   /**
    * The items with these ids, in the order given (for hydrating search results); ids that do not exist are left

@@ -129,12 +129,20 @@ for (const provider of providers) {
         list.map((c) => c.slug),
         [...list.map((c) => c.slug)].sort(),
       );
-      const renamed = await store.catalogs.rename('cat-b', 'Bee');
+      const renamed = await store.catalogs.update('cat-b', { name: 'Bee' });
       assert.equal(renamed.name, 'Bee');
       assert.equal((await store.catalogs.getBySlug('cat-b'))?.name, 'Bee');
+      // Objects are found by default; a catalog can turn them off or ask for masks, at creation or later.
+      assert.equal(renamed.objects, 'boxes');
+      assert.equal((await store.catalogs.create({ slug: 'cat-c', objects: 'off' })).objects, 'off');
+      const masked = await store.catalogs.update('cat-c', { objects: 'masks' });
+      assert.deepEqual([masked.name, masked.objects], ['cat-c', 'masks']);
+      await assert.rejects(store.catalogs.update('cat-c', { objects: 'all' as never }), /objects must be one of off, boxes, masks/);
+      await assert.rejects(store.catalogs.create({ slug: 'cat-d', objects: 'yes' as never }), InvalidInputError);
+      assert.equal(await store.catalogs.getBySlug('cat-d'), null);
       assert.equal((await store.catalogs.getById(a.id))?.slug, 'cat-a');
       assert.equal(await store.catalogs.getBySlug('nope'), null);
-      await assert.rejects(store.catalogs.rename('nope', 'x'), NotFoundError);
+      await assert.rejects(store.catalogs.update('nope', { name: 'x' }), NotFoundError);
       await assert.rejects(store.catalogs.delete('nope'), NotFoundError);
     });
 
@@ -631,6 +639,16 @@ for (const provider of providers) {
       assert.equal((await store.embeddings.get(item.id, OBJECTS))!.vector.length, 0);
       assert.deepEqual((await store.items.getByIds([item.id], { objectsModelId: OBJECTS }))[0]!.objects, []);
       assert.equal(await store.embeddings.latestSequence({ modelId: OBJECTS }), sequence);
+      // A mask is stored with its object (RLE over the whole image) and comes back as it went in.
+      const mask = { size: [4, 3] as [number, number], counts: [5, 4, 3] };
+      await store.embeddings.upsertObjects(item.id, { modelId: OBJECTS, objects: [{ ...box('cat', 10, 0.9), mask, vector: vectorFor(2) }] });
+      assert.deepEqual((await store.items.getByIds([item.id], { objectsModelId: OBJECTS }))[0]!.objects!.map((o) => o.mask), [mask]);
+      for (const bad of [{ size: [4, 3], counts: [5, 4] }, { size: [4], counts: [12] }, { size: [4, 3], counts: [13, -1] }])
+        await assert.rejects(
+          store.embeddings.upsertObjects(item.id, { modelId: OBJECTS, objects: [{ ...box('cat', 10, 0.9), mask: bad as never, vector: vectorFor(2) }] }),
+          InvalidInputError,
+        );
+      await store.embeddings.upsertObjects(item.id, { modelId: OBJECTS, objects: [] });
       // Bad objects are refused before anything is written.
       await assert.rejects(
         store.items.insert({ ...newItem(catalog.id), analysis: { modelId: MODEL, vector: vectorFor(4) }, objects: { modelId: OBJECTS, objects: [{ ...box('cat', 10, 0.9), vector: new Float32Array([1, Number.NaN]) }] } }),

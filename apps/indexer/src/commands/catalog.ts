@@ -1,5 +1,5 @@
 // loupe catalogs | ingest | search | items | stats | reindex — the catalog commands, on @loupe/core.
-import { MATCHES, openLoupe, type Loupe, type Match, type SearchResult } from '@loupe/core';
+import { CATALOG_OBJECTS, MATCHES, openLoupe, type Catalog, type CatalogObjects, type Loupe, type Match, type SearchResult } from '@loupe/core';
 import type { Device, Precision } from '@loupe/embedding';
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
@@ -54,15 +54,34 @@ export function modelOptions(command: Command): Command {
     .option('--batch-size <n>', 'images per forward pass', parsePositiveInt);
 }
 
+const objectsOption = () =>
+  new Option('--objects <what>', 'what ingest finds in its items besides their class: objects (boxes), objects with masks (slower), or nothing').choices(CATALOG_OBJECTS);
+const FINDS: Record<CatalogObjects, string> = { boxes: 'objects', masks: 'objects with masks', off: 'no objects' };
+const catalogJson = (c: Catalog) => JSON.stringify({ id: c.id, slug: c.slug, name: c.name, objects: c.objects });
+
 export function registerCatalogCommands(program: Command, ctx: () => CliContext): void {
-  const catalogs = program.command('catalogs').description('create and list catalogs');
-  storeOptions(catalogs.command('create').argument('<slug>').option('--name <name>', 'display name'))
+  const catalogs = program.command('catalogs').description('create, change and list catalogs');
+  storeOptions(catalogs.command('create').argument('<slug>').option('--name <name>', 'display name').addOption(objectsOption().default('boxes')))
     .description('create a catalog (slug: lowercase letters, digits, dashes)')
-    .action(async (slug: string, flags: StoreFlags & { name?: string }) => {
+    .action(async (slug: string, flags: StoreFlags & { name?: string; objects: CatalogObjects }) => {
       const c = ctx();
       await withLoupe(c, flags, async (loupe) => {
-        const catalog = await loupe.catalogs.create(slug, flags.name);
-        c.out(flags.json ? JSON.stringify({ id: catalog.id, slug: catalog.slug, name: catalog.name }) : `created catalog ${catalog.slug} (${catalog.name})`);
+        const catalog = await loupe.catalogs.create(slug, { ...(flags.name ? { name: flags.name } : {}), objects: flags.objects });
+        c.out(flags.json ? catalogJson(catalog) : `created catalog ${catalog.slug} (${catalog.name}); ingest finds ${FINDS[catalog.objects]}`);
+      });
+    });
+  storeOptions(catalogs.command('set').argument('<slug>').option('--name <name>', 'new display name').addOption(objectsOption()))
+    .description("rename a catalog or change what ingest finds in its items (applies to items added or reindexed from now on)")
+    .action(async (slug: string, flags: StoreFlags & { name?: string; objects?: CatalogObjects }) => {
+      const c = ctx();
+      if (flags.name === undefined && flags.objects === undefined) {
+        c.err('nothing to change: give --name and/or --objects');
+        c.setExitCode(EXIT.usage);
+        return;
+      }
+      await withLoupe(c, flags, async (loupe) => {
+        const catalog = await loupe.catalogs.update(slug, { ...(flags.name === undefined ? {} : { name: flags.name }), ...(flags.objects ? { objects: flags.objects } : {}) });
+        c.out(flags.json ? catalogJson(catalog) : `catalog ${catalog.slug} (${catalog.name}): ingest finds ${FINDS[catalog.objects]}`);
       });
     });
   storeOptions(catalogs.command('list'))
@@ -71,9 +90,9 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
       const c = ctx();
       await withLoupe(c, flags, async (loupe) => {
         const list = await loupe.catalogs.list();
-        if (flags.json) for (const x of list) c.out(JSON.stringify({ id: x.id, slug: x.slug, name: x.name, items: x.itemCount }));
+        if (flags.json) for (const x of list) c.out(JSON.stringify({ id: x.id, slug: x.slug, name: x.name, objects: x.objects, items: x.itemCount }));
         else if (list.length === 0) c.out('no catalogs yet: `loupe ingest <folder|zip|manifest> --catalog <slug>` creates one');
-        else for (const x of list) c.out(`${x.slug.padEnd(24)} ${String(x.itemCount).padStart(7)} items  ${x.name}`);
+        else for (const x of list) c.out(`${x.slug.padEnd(24)} ${String(x.itemCount).padStart(7)} items  ${FINDS[x.objects].padEnd(18)}  ${x.name}`);
       });
     });
 

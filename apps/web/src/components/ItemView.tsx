@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { loupe, formatBytes, formatProbability, type Head, type Item, type SearchResponse } from '../lib/api';
+import { AlsoIn } from './AlsoIn';
 import { AnnotatedImage } from './AnnotatedImage';
 import { ErrorNotice } from './ErrorNotice';
 import { LabelChip } from './LabelChip';
@@ -117,6 +118,7 @@ export function ItemView({ id }: { id: string }) {
               </div>
             ))}
           </dl>
+          {item.alsoIn ? <AlsoIn copies={item.alsoIn} testId="item-also-in" /> : null}
           {item.label !== undefined ? (
             <>
               <h2>Label</h2>

@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { formatScore, MATCH_TEXT, type SearchResult } from '../lib/api';
 import { resultCaption } from '../lib/labels';
+import { AlsoIn } from './AlsoIn';
 import { LabelChip } from './LabelChip';
 import './ResultsGrid.css';
 
@@ -26,20 +27,6 @@ function MatchedRegion({ region, width, height }: { region: NonNullable<SearchRe
       <rect x={x0} y={y0} width={x1 - x0} height={y1 - y0} fill="none" stroke="#000" strokeOpacity={0.6} strokeWidth={5} vectorEffect="non-scaling-stroke" />
       <rect x={x0} y={y0} width={x1 - x0} height={y1 - y0} fill="none" stroke="#ffd43b" strokeWidth={2.5} vectorEffect="non-scaling-stroke" />
     </svg>
-  );
-}
-
-/** The same image in the other searched catalogs: a chip for each, opening that catalog's item. */
-function AlsoIn({ copies }: { copies: NonNullable<SearchResult['alsoIn']> }) {
-  return (
-    <div className="result-also-in" data-testid="result-also-in">
-      <span className="muted">also in</span>
-      {copies.map((c) => (
-        <Link key={c.id} href={`/items/${c.id}`} className="tag" data-testid="result-copy" title={`${c.title} in ${c.catalog}`}>
-          {c.catalog}
-        </Link>
-      ))}
-    </div>
   );
 }
 
@@ -96,7 +83,7 @@ export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showSc
                 </span>
               ) : null}
             </div>
-            {r.alsoIn ? <AlsoIn copies={r.alsoIn} /> : null}
+            {r.alsoIn ? <AlsoIn copies={r.alsoIn} testId="result-also-in" /> : null}
             {showScores ? (
               <div className="result-details">
                 score{' '}

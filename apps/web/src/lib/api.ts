@@ -15,6 +15,7 @@ import type {
 export type {
   Box,
   Catalog,
+  CatalogObjects,
   Head,
   HeadDetail,
   HeadTraining,

@@ -2,7 +2,7 @@
 // builder returns its inferred type, so a field that drifts from the schema fails the type check, and the API tests
 // validate every real response against the same schemas.
 import type * as Api from '@loupe/api';
-import type { ApiKey, Box, Catalog, CatalogWithCount, ItemHeadLabel, ItemView, JobView, ObjectRegion, ObjectSearchResponse, Prediction, QueryAnalysis, SearchResponse, SearchResult } from '@loupe/core';
+import type { ApiKey, Box, Catalog, CatalogWithCount, ItemHeadLabel, ItemView, JobView, ObjectRegion, ObjectSearchResponse, Prediction, QueryAnalysis, ResultCopy, SearchResponse, SearchResult } from '@loupe/core';
 
 const round = (n: number, digits = 4) => Number(n.toFixed(digits));
 
@@ -42,11 +42,13 @@ export function resultJson(r: SearchResult): Api.SearchResult {
     objectLabels: [...new Set((r.item.objects ?? []).map((o) => o.label))],
     ...labelField(r.label),
     ...(r.region ? { region: regionJson(r.region) } : {}),
-    ...(r.alsoIn ? { alsoIn: r.alsoIn.map((c) => ({ id: c.id, catalog: c.catalog, externalId: c.externalId, title: c.title })) } : {}),
+    ...(r.alsoIn ? { alsoIn: r.alsoIn.map(copyJson) } : {}),
   };
 }
 
 const regionJson = (r: ObjectRegion): Api.ObjectRegion => ({ x0: r.x0, y0: r.y0, x1: r.x1, y1: r.y1, label: r.label });
+/** The same image in another catalog. */
+const copyJson = (c: ResultCopy): Api.ResultCopy => ({ id: c.id, catalog: c.catalog, externalId: c.externalId, title: c.title });
 
 /** The catalog head's view of a query image: its classes and the best one's CAM box. */
 export function queryHeadJson(head: NonNullable<QueryAnalysis['head']>): Api.HeadPredictions {
@@ -91,9 +93,15 @@ export function objectSearchJson(response: ObjectSearchResponse): Api.ObjectSear
 }
 
 /** An object found in an item at ingest. */
-export const itemObjectJson = (b: Box): Api.ItemObject => ({ label: b.label, classId: b.classId, score: round(b.score), box: { x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1 } });
+export const itemObjectJson = (b: NonNullable<ItemView['item']['objects']>[number]): Api.ItemObject => ({
+  label: b.label,
+  classId: b.classId,
+  score: round(b.score),
+  box: { x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1 },
+  ...(b.mask ? { mask: b.mask } : {}),
+});
 
-export function itemJson({ item, catalog, label }: ItemView): Api.Item {
+export function itemJson({ item, catalog, label, alsoIn }: ItemView): Api.Item {
   return {
     id: item.id,
     catalog,
@@ -112,6 +120,7 @@ export function itemJson({ item, catalog, label }: ItemView): Api.Item {
     thumbnailUrl: thumbnailUrl(item.id),
     imageUrl: imageUrl(item.id),
     ...labelField(label),
+    ...(alsoIn ? { alsoIn: alsoIn.map(copyJson) } : {}),
   };
 }
 
@@ -149,6 +158,7 @@ export const catalogJson = (c: Catalog | CatalogWithCount): Api.Catalog => ({
   id: c.id,
   slug: c.slug,
   name: c.name,
+  objects: c.objects,
   items: 'itemCount' in c ? c.itemCount : 0,
   createdAt: c.createdAt.toISOString(),
 });

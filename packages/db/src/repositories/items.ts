@@ -128,6 +128,11 @@ export function itemRepository(ctx: StoreContext): ItemRepository {
       });
     },
 
+    async withContentHash(contentHash) {
+      const hash = v.contentHash(contentHash);
+      return ctx.run(async () => (await db.item.findMany({ where: { contentHash: hash }, orderBy: { id: 'asc' } })).map(toItem));
+    },
+
     async findByExternalId(catalogId, externalId) {
       return ctx.run(async () => {
         const row = await db.item.findFirst({ where: { catalogId, externalId } });

@@ -9,6 +9,7 @@ import type {
   Box,
   BoxInput,
   Catalog,
+  CatalogObjects,
   FileStatus,
   Item,
   Job,
@@ -16,6 +17,7 @@ import type {
   JobKind,
   JobStatus,
   JsonObject,
+  MaskRle,
   ObjectsAnalysis,
   Prediction,
   PredictionInput,
@@ -37,7 +39,7 @@ export function chunks<T>(values: readonly T[], size = CHUNK): T[][] {
 }
 
 export function toCatalog(row: Rows.Catalog): Catalog {
-  return { id: row.id, slug: row.slug, name: row.name, createdAt: row.createdAt, updatedAt: row.updatedAt };
+  return { id: row.id, slug: row.slug, name: row.name, objects: row.objects as CatalogObjects, createdAt: row.createdAt, updatedAt: row.updatedAt };
 }
 
 export function toItem(row: Rows.Item): Item {
@@ -78,6 +80,7 @@ export function toBox(row: Rows.Box): Box {
     classId: row.classId,
     label: row.label,
     score: row.score,
+    ...(row.mask === null ? {} : { mask: row.mask as unknown as MaskRle }),
   };
 }
 
@@ -142,7 +145,25 @@ function validateBox(b: BoxInput, i: number): BoxInput {
     score: v.finite(`boxes[${i}].score`, b.score),
   };
   if (box.x0 > box.x1 || box.y0 > box.y1) throw new InvalidInputError(`boxes[${i}] must have x0 <= x1 and y0 <= y1`);
-  return box;
+  return b.mask === undefined ? box : { ...box, mask: validateMask(`boxes[${i}].mask`, b.mask) };
+}
+
+/** An RLE whose runs cover its frame exactly (what pycocotools would decode). */
+function validateMask(name: string, mask: MaskRle): MaskRle {
+  const [height, width] = Array.isArray(mask?.size) && mask.size.length === 2 ? mask.size : [];
+  const h = v.int(`${name}.size[0]`, height, 1, 1 << 16);
+  const w = v.int(`${name}.size[1]`, width, 1, 1 << 16);
+  if (!Array.isArray(mask.counts) || mask.counts.length > h * w + 1) throw new InvalidInputError(`${name}.counts must be an array of at most h·w + 1 runs`);
+  let covered = 0;
+  for (const run of mask.counts) covered += v.int(`${name}.counts[]`, run);
+  if (covered !== h * w) throw new InvalidInputError(`${name}.counts cover ${covered} pixels, not ${h}×${w}`);
+  return { size: [h, w], counts: [...mask.counts] };
+}
+
+/** A box as its row: the mask, when there is one, as JSON. */
+function boxRow(modelId: string, b: BoxInput) {
+  const { mask, ...box } = b;
+  return { modelId, ...box, ...(mask ? { mask: { size: mask.size, counts: mask.counts } } : {}) };
 }
 
 export function validateAnalysis(analysis: Analysis): Analysis {
@@ -185,7 +206,7 @@ export function validateObjects(input: ObjectsAnalysis): Analysis {
 /** The nested writes of a new item's predictions and boxes (and its objects' boxes, in rank order). */
 export function nestedCreate(analysis: Analysis, objects?: Analysis): Pick<Prisma.ItemUncheckedCreateInput, 'predictions' | 'boxes'> {
   const { modelId } = analysis;
-  const boxes = [...(analysis.boxes ?? []).map((b) => ({ modelId, ...b })), ...(objects?.boxes ?? []).map((b) => ({ modelId: objects!.modelId, ...b }))];
+  const boxes = [...(analysis.boxes ?? []).map((b) => boxRow(modelId, b)), ...(objects?.boxes ?? []).map((b) => boxRow(objects!.modelId, b))];
   return {
     ...(analysis.predictions?.length
       ? { predictions: { create: analysis.predictions.map((p, i) => ({ modelId, rank: i + 1, ...p })) } }
@@ -205,7 +226,7 @@ export function nestedReplace(analysis: Analysis): Pick<Prisma.ItemUncheckedUpda
     };
   }
   if (analysis.boxes !== undefined) {
-    out.boxes = { deleteMany: { modelId }, create: analysis.boxes.map((b) => ({ modelId, ...b })) };
+    out.boxes = { deleteMany: { modelId }, create: analysis.boxes.map((b) => boxRow(modelId, b)) };
   }
   return out;
 }

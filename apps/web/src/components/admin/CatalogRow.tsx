@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { loupe, type Catalog } from '../../lib/api';
 import { ErrorNotice } from '../ErrorNotice';
+import { ObjectsSelect } from './ObjectsSelect';
 
 export function CatalogRow({ catalog, onChange }: { catalog: Catalog; onChange: () => Promise<void> }) {
   const [renaming, setRenaming] = useState(false);
@@ -27,7 +28,7 @@ export function CatalogRow({ catalog, onChange }: { catalog: Catalog; onChange: 
             onSubmit={(e) => {
               e.preventDefault();
               void run(async () => {
-                await loupe.catalogs.rename(catalog.slug, name);
+                await loupe.catalogs.update(catalog.slug, { name });
                 setRenaming(false);
               });
             }}
@@ -58,6 +59,14 @@ export function CatalogRow({ catalog, onChange }: { catalog: Catalog; onChange: 
         <code>{catalog.slug}</code>
       </td>
       <td>{catalog.items}</td>
+      <td>
+        <ObjectsSelect
+          value={catalog.objects}
+          onChange={(objects) => void run(() => loupe.catalogs.update(catalog.slug, { objects }))}
+          label={`What ingest finds in ${catalog.name}'s items`}
+          testId={`catalog-objects-${catalog.slug}`}
+        />
+      </td>
       <td className="actions">
         <Link className="button small" href={`/admin/catalogs/${encodeURIComponent(catalog.slug)}`}>
           Open

@@ -1,8 +1,9 @@
 'use client';
 import { useState } from 'react';
-import { loupe, type Catalog } from '../../lib/api';
+import { loupe, type Catalog, type CatalogObjects } from '../../lib/api';
 import { ErrorNotice } from '../ErrorNotice';
 import { CatalogRow } from './CatalogRow';
+import { ObjectsSelect } from './ObjectsSelect';
 
 /** A catalog slug made from its name: "Spring 2026 — shoes" → "spring-2026-shoes". */
 export const slugFromName = (name: string) =>
@@ -18,6 +19,7 @@ export const slugFromName = (name: string) =>
 export function Catalogs({ catalogs, onChange }: { catalogs: Catalog[]; onChange: () => Promise<void> }) {
   const [slug, setSlug] = useState('');
   const [name, setName] = useState('');
+  const [objects, setObjects] = useState<CatalogObjects>('boxes');
   /** The slug follows the name until it is edited by hand. */
   const [slugEdited, setSlugEdited] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -32,9 +34,10 @@ export function Catalogs({ catalogs, onChange }: { catalogs: Catalog[]; onChange
           setBusy(true);
           setError(null);
           try {
-            await loupe.catalogs.create(slug, name || undefined);
+            await loupe.catalogs.create(slug, { ...(name ? { name } : {}), objects });
             setSlug('');
             setName('');
+            setObjects('boxes');
             setSlugEdited(false);
             await onChange();
           } catch (err) {
@@ -73,6 +76,10 @@ export function Catalogs({ catalogs, onChange }: { catalogs: Catalog[]; onChange
             data-testid="new-catalog-slug"
           />
         </label>
+        <label>
+          Finds
+          <ObjectsSelect value={objects} onChange={setObjects} label="What ingest finds in the new catalog's items" testId="new-catalog-objects" />
+        </label>
         <button type="submit" className="button primary" disabled={busy || !slug}>
           Create catalog
         </button>
@@ -88,6 +95,7 @@ export function Catalogs({ catalogs, onChange }: { catalogs: Catalog[]; onChange
                 <th scope="col">Name</th>
                 <th scope="col">Slug</th>
                 <th scope="col">Items</th>
+                <th scope="col">Finds</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
                 </th>

@@ -1,4 +1,4 @@
-import { RenameCatalog } from '@loupe/api';
+import { UpdateCatalog } from '@loupe/api';
 import { catalogJson } from '../../../../../server/api';
 import { audit, requireAdmin } from '../../../../../server/auth';
 import { handle } from '../../../../../server/errors';
@@ -10,11 +10,11 @@ type Context = { params: Promise<{ slug: string }> };
 
 export const GET = handle(async (_request: Request, { params }: Context) => Response.json(catalogJson(await (await getLoupe()).catalogs.get((await params).slug))));
 
-/** Renames a catalog (admin): `{ "name" }`. */
+/** Renames a catalog and/or changes its objects setting (admin): `{ "name", "objects" }`. */
 export const PATCH = handle(async (request: Request, { params }: Context) => {
   await requireAdmin(request);
-  const { name } = RenameCatalog.parse(await readJson(request));
-  return Response.json(catalogJson(await (await getLoupe()).catalogs.rename((await params).slug, name)));
+  const changes = UpdateCatalog.parse(await readJson(request));
+  return Response.json(catalogJson(await (await getLoupe()).catalogs.update((await params).slug, changes)));
 });
 
 /** Deletes a catalog with its items (admin). */

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Item_contentHash_idx" ON "Item"("contentHash");
