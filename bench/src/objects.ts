@@ -5,22 +5,17 @@
 // query object that covers the pasted cut, IoU ≥ 0.3). Also, in the same run: detection time per photo, and ingest
 // throughput with objects off and on (the same photos, the same shared embedder).
 //   npm run bench -- --quick|--full --only objects
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { openLoupe } from '@loupe/core';
-import { createEmbedder, intersectionOverUnion, type Rect } from '@loupe/embedding';
-import { log, median, modeFromArgs, REPO_ROOT, rng, round, writeResult } from './common.ts';
+import { createEmbedder } from '@loupe/embedding';
+import { log, median, modeFromArgs, round, writeResult } from './common.ts';
+import { catalogPhotos, coveringObject, PASTE_SETTINGS, pastedQueries, pastesPerObject, PHOTOS, type PastedQueryOutcome } from './pastes.ts';
 
 const started = performance.now();
 const mode = modeFromArgs();
-const PHOTOS = join(REPO_ROOT, 'tests', 'fixtures', 'photos');
-const photos = readdirSync(PHOTOS).filter((f) => f.endsWith('.jpg')).sort();
-const HAND = JSON.parse(readFileSync(join(PHOTOS, 'boxes.json'), 'utf8')) as Record<string, Array<Rect & { label: string }>>;
-/** Pastes per hand-labelled object (each into another background photo). */
-const PASTES = mode === 'full' ? 3 : 2;
-const random = rng(16);
+const photos = catalogPhotos();
 
 const embedder = await createEmbedder({ device: 'cpu' });
 const tempDir = () => mkdtempSync(join(tmpdir(), 'loupe-bench-objects-'));
@@ -49,57 +44,26 @@ for (const p of photos) {
   detectMs.push(performance.now() - t0);
 }
 
-interface Query {
-  source: string;
-  label: string;
-  background: string;
-  wholeTop1: boolean;
-  objectFound: boolean;
+interface Query extends PastedQueryOutcome {
   objectTop1: boolean;
   objectScore: number | null;
 }
 const queries: Query[] = [];
-for (const [source, boxes] of Object.entries(HAND)) {
-  const meta = await sharp(join(PHOTOS, source)).metadata();
-  for (const box of boxes) {
-    if (((box.x1 - box.x0) * (box.y1 - box.y0)) / (meta.width! * meta.height!) < 0.02) continue;
-    for (let n = 0; n < PASTES; n++) {
-      const others = photos.filter((p) => p !== source);
-      const background = others[Math.floor(random() * others.length)]!;
-      const bg = await sharp(join(PHOTOS, background)).metadata();
-      // The cut, scaled to 30–50% of the background's width (and at most 80% of its height), at a random place.
-      const aspect = (box.y1 - box.y0) / (box.x1 - box.x0);
-      let w = Math.round(bg.width! * (0.3 + 0.2 * random()));
-      if (w * aspect > bg.height! * 0.8) w = Math.round((bg.height! * 0.8) / aspect);
-      const h = Math.max(8, Math.round(w * aspect));
-      const cut = await sharp(join(PHOTOS, source))
-        .extract({ left: Math.round(box.x0), top: Math.round(box.y0), width: Math.round(box.x1 - box.x0), height: Math.round(box.y1 - box.y0) })
-        .resize(w, h, { fit: 'fill' })
-        .toBuffer();
-      const left = Math.floor(random() * (bg.width! - w));
-      const top = Math.floor(random() * (bg.height! - h));
-      const composite = await sharp(join(PHOTOS, background)).composite([{ input: cut, left, top }]).jpeg({ quality: 90 }).toBuffer();
-      const pasted = { x0: left, y0: top, x1: left + w, y1: top + h };
-
-      const [whole] = await loupe.search([composite], { catalog: 'photos', k: 1 });
-      const [byObject] = await loupe.searchByObjects([composite], { catalog: 'photos', k: 1 });
-      if (!whole?.ok || !byObject?.ok) throw new Error('a composite query failed');
-      const covering = byObject.value.objects
-        .map((o) => ({ o, iou: intersectionOverUnion(o.object.box, pasted) }))
-        .filter((x) => x.iou >= 0.3)
-        .sort((a, b) => b.iou - a.iou)[0]?.o;
-      const hit = covering?.results[0];
-      queries.push({
-        source,
-        label: box.label,
-        background,
-        wholeTop1: whole.value.results[0]?.id === idOf.get(source),
-        objectFound: covering !== undefined,
-        objectTop1: hit?.id === idOf.get(source),
-        objectScore: hit ? round(hit.score, 4) : null,
-      });
-    }
-  }
+for await (const { source, label, background, composite, pasted } of pastedQueries(mode)) {
+  const [whole] = await loupe.search([composite], { catalog: 'photos', k: 1 });
+  const [byObject] = await loupe.searchByObjects([composite], { catalog: 'photos', k: 1 });
+  if (!whole?.ok || !byObject?.ok) throw new Error('a composite query failed');
+  const covering = coveringObject(byObject.value.objects, (o) => o.object.box, pasted);
+  const hit = covering?.results[0];
+  queries.push({
+    source,
+    label,
+    background,
+    wholeTop1: whole.value.results[0]?.id === idOf.get(source),
+    objectFound: covering !== undefined,
+    objectTop1: hit?.id === idOf.get(source),
+    objectScore: hit ? round(hit.score, 4) : null,
+  });
 }
 await loupe.close();
 await embedder.dispose();
@@ -121,7 +85,7 @@ const results = {
 log(`search by object: recall@1 ${results.recallAt1.byObject} vs whole-image ${results.recallAt1.wholeImage} on ${queries.length} pasted objects`);
 log(`detection ${results.detectMsPerPhoto.median} ms/photo (median); ingest ${off.imagesPerSecond} img/s without objects, ${on.imagesPerSecond} with`);
 writeResult(mode, 'objects', {
-  settings: { pastesPerObject: PASTES, minObjectShare: 0.02, pastedWidth: '30–50% of the background', coveringIou: 0.3, seed: 16, device: 'cpu' },
+  settings: { pastesPerObject: pastesPerObject(mode), ...PASTE_SETTINGS, device: 'cpu' },
   wallSeconds: round((performance.now() - started) / 1000, 1),
   results,
 });

@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { BENCH_DIR, commandFor, log, readResult, REPO_ROOT, resultsDir, round, type Machine, type Mode, type ResultFile } from './common.ts';
+import { BENCH_DIR, commandFor, log, readResult, REPO_ROOT, resultsDir, round, type Machine, type Mode, type ResultFile, type Spread } from './common.ts';
 import { modeFromArgs } from './common.ts';
 
 const mode: Mode = modeFromArgs();
@@ -204,11 +204,14 @@ const parts: string[] = [];
 const verdicts: string[] = [];
 let machineInfo: Machine | undefined;
 const sectionsFound: string[] = [];
+/** Each section's own wall time, for the run-time line when no suite file recorded the section's run. */
+const resultSeconds = new Map<string, { seconds: number; date: string }>();
 
 function load<T>(name: string): ResultFile<T> | undefined {
   const r = readResult<T>(mode, name);
   if (r) {
     sectionsFound.push(name);
+    resultSeconds.set(name, { seconds: r.wallSeconds, date: r.date });
     machineInfo ??= r.machine;
   }
   return r;
@@ -428,6 +431,80 @@ ${table(['object', 'queries', 'whole image', 'by object'], o.perLabel.map((l) =>
 Cost, same run: detection (CenterNet + the fused crop pass, CPU) takes **${f(o.detectMsPerPhoto.median, 0)} ms** per photo (median; ${f(o.detectMsPerPhoto.min, 0)}–${f(o.detectMsPerPhoto.max, 0)});
 ingest of the same photos runs at **${f(o.ingest.objectsOff.imagesPerSecond, 2)}** images/s with objects off and **${f(o.ingest.objectsOn.imagesPerSecond, 2)}** with
 objects on (\`LOUPE_OBJECTS=off\` / \`ingest --no-objects\` when throughput matters more than search by object).
+`);
+}
+
+// 2d. How an object's vector is made
+type ObjectVariant = 'crop' | 'map7-overlap' | 'map7-centre' | 'map14-overlap' | 'map14-centre' | 'masked-crop';
+interface ObjectVectors {
+  catalogPhotos: number;
+  catalogObjects: number;
+  queries: number;
+  pastedObjectDetected: number;
+  recallAt1: Record<ObjectVariant | 'wholeImage', number>;
+  givenDetected: Record<ObjectVariant, { queries: number; recallAt1: number; medianMargin: number }>;
+  msPerPhoto: Record<'detect' | 'wholePass' | 'cropPass' | 'pool7' | 'pass448AndPool14' | 'segmentation' | 'maskedCropPass', Spread>;
+  variantMsPerPhoto: Record<ObjectVariant, number>;
+  perLabel: Array<{ label: string; queries: number; detected: number; wholeImage: number } & Record<ObjectVariant, number>>;
+}
+const objectVectors = load<ObjectVectors>('object-vectors');
+if (objectVectors) {
+  const o = objectVectors.results;
+  const ways: Array<[ObjectVariant, string, string]> = [
+    ['crop', "**crop pass** (today): the crop's own 224×224 pass, GeM", "one batched pass over the candidates' crops, which fusion's labels need anyway"],
+    ['map7-overlap', "the photo's own 7×7 map, GeM over the cells the box overlaps, weighted by overlap", 'pooling only (JavaScript)'],
+    ['map7-centre', "the photo's own 7×7 map, GeM over the cells whose centre is in the box", 'pooling only (JavaScript)'],
+    ['map14-overlap', 'a 14×14 map (the photo at 448×448), cells weighted by overlap', 'a 448×448 pass of the photo + pooling'],
+    ['map14-centre', 'a 14×14 map (the photo at 448×448), cells whose centre is in the box', 'a 448×448 pass of the photo + pooling'],
+    ['masked-crop', "masked crop: the crop pass with the pixels outside the object's mask set to ImageNet's mean colour", 'masks (a 448×448 pass per object + GrabCut) + a pass over the masked crops'],
+  ];
+  const g = o.givenDetected.crop.queries;
+  const compared = (v: ObjectVariant) => {
+    const d = o.givenDetected[v].recallAt1 - o.givenDetected.crop.recallAt1;
+    return Math.abs(d) < 1e-9 ? 'as many as' : d < 0 ? 'fewer than' : 'more than';
+  };
+  const maskedLosses = o.perLabel.filter((l) => l['masked-crop'] < l.crop).map((l) => `${l.label} (${l['masked-crop']} of ${l.crop})`);
+  verdicts.push(
+    `Object vectors: crop pass recall@1 ${f(o.recallAt1.crop, 3)} (${f(o.variantMsPerPhoto.crop, 0)} ms/photo, shared with fusion), pooling the photo's 7×7 map ${f(o.recallAt1['map7-overlap'], 3)} (${f(o.variantMsPerPhoto['map7-overlap'], 0)} ms), masked crop ${f(o.recallAt1['masked-crop'], 3)} (+${f(o.variantMsPerPhoto['masked-crop'], 0)} ms): the crop pass stays.`,
+  );
+  parts.push(`## 2d. How an object's vector is made
+
+${cmd('object-vectors')} — ${when(objectVectors)}
+
+§2c's ${o.queries} pasted objects (the same seed, the same pastes), searched in memory. Each of the ${o.catalogPhotos} catalog photos and each
+composite is detected once (CenterNet + the fused crop pass, as ingest does; ${o.catalogObjects} objects in the catalog); every detected
+object then gets one vector per way below, made the same way for the catalog's objects and for the query object (the
+detected object over the paste, IoU ≥ 0.3), and the search is exact, each item scored by its best object. Found = the
+source item first. *Margin*: the source item's score minus the best other item's (median over the ${g} queries with an
+object over the paste; larger separates better). *ms per photo*: the median, over all ${o.msPerPhoto.detect.n} photos analysed (catalog,
+composites), of the work that makes the objects' vectors on top of CenterNet and the whole-image pass.
+
+${table(
+  ['object vector', 'work it adds per photo', 'ms per photo', 'recall@1', `given an object over the paste (${g})`, 'margin'],
+  [
+    ['whole image, no objects (baseline)', '—', '—', f(o.recallAt1.wholeImage, 3), '—', '—'],
+    ...ways.map(([v, what, work]) => [what, work, f(o.variantMsPerPhoto[v], 0), f(o.recallAt1[v], 3), f(o.givenDetected[v].recallAt1, 3), f(o.givenDetected[v].medianMargin, 3)]),
+  ],
+  [':--', ':--', '--:', '--:', '--:', '--:'],
+)}
+
+Same run, per photo (median; min–max): detection ${f(o.msPerPhoto.detect.median, 0)} ms (${f(o.msPerPhoto.detect.min, 0)}–${f(o.msPerPhoto.detect.max, 0)}), of which the crop pass ${f(o.msPerPhoto.cropPass.median, 0)} ms
+(${f(o.msPerPhoto.cropPass.min, 0)}–${f(o.msPerPhoto.cropPass.max, 0)}); the whole-image pass ${f(o.msPerPhoto.wholePass.median, 0)} ms; masks ${f(o.msPerPhoto.segmentation.median, 0)} ms (${f(o.msPerPhoto.segmentation.min, 0)}–${f(o.msPerPhoto.segmentation.max, 0)}) and the masked crops' pass
+${f(o.msPerPhoto.maskedCropPass.median, 0)} ms. Masks and the masked pass grow with the number of objects; the crop pass with the number of candidates
+(down to score 0.15, at most 40), as fusion crops them all.
+
+${table(['object', 'queries', 'detected', 'whole image', ...ways.map(([v]) => v)], o.perLabel.map((l) => [l.label, l.queries, l.detected, l.wholeImage, ...ways.map(([v]) => l[v])]), [':--', ...Array(3 + ways.length).fill('--:')])}
+
+**Conclusion (this run): the crop pass stays.** It finds the most (${f(o.givenDetected.crop.recallAt1, 3)} of the queries with an object
+over the paste) with the widest margin, and its pass is not extra: fusion runs it over the same crops for the labels,
+and the vectors come out of that pass. Pooling the photo's own 7×7 map costs nothing (${f(o.variantMsPerPhoto['map7-overlap'], 0)} ms) but finds less
+(${f(o.givenDetected['map7-overlap'].recallAt1, 3)}): a cell is a seventh of the photo's side, so a box's cells carry what lies around the object.
+At 14×14 it finds ${compared('map14-overlap')} the crop pass (margin ${f(o.givenDetected['map14-overlap'].medianMargin, 3)}), and the 448×448 pass costs more than the crop pass
+itself (${f(o.variantMsPerPhoto['map14-overlap'], 0)} against ${f(o.variantMsPerPhoto.crop, 0)} ms). The masked crop adds masks and a second pass (${f(o.variantMsPerPhoto['masked-crop'], 0)} ms per photo) and finds
+${compared('masked-crop')} the crop pass (${f(o.givenDetected['masked-crop'].recallAt1, 3)}${maskedLosses.length ? `; it loses ${maskedLosses.join(', ')}, why was not examined` : ''}), so masking is not
+kept for vectors. Caveats: ${g} queries with an object over the paste (one query is ${f(100 / Math.max(1, g), 1)} points); the margins of
+different ways come from different vector spaces and compare only roughly; the times are wall-clock on a shared
+2-core machine (load average above).
 `);
 }
 
@@ -756,6 +833,7 @@ for (const file of readdirSync(resultsDir(mode)).filter((x) => /^suite.*\.json$/
     // not a suite file
   }
 }
+for (const [section, own] of resultSeconds) if (!sectionTimes.has(section)) sectionTimes.set(section, own);
 const totalSeconds = [...sectionTimes.values()].reduce((a, b) => a + b.seconds, 0);
 const m = machineInfo;
 const header = `# Benchmarks

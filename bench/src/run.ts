@@ -18,6 +18,7 @@ export const SECTIONS = [
   { name: 'near-duplicate', file: 'near-duplicate.ts', title: 'Near-duplicate retrieval on real photos' },
   { name: 'relevance', file: 'relevance.ts', title: 'Match strength (same / similar / weak) on held-out photos' },
   { name: 'objects', file: 'objects.ts', title: 'Search by object: pasted objects, detection time, ingest with objects' },
+  { name: 'object-vectors', file: 'object-vectors.ts', title: "How an object's vector is made: crop pass, feature-map pooling, masked crop" },
   { name: 'speed', file: 'speed.ts', title: 'Embedding speed' },
   { name: 'index', file: 'hnsw.ts', title: 'HNSW vs exact search' },
   { name: 'growth', file: 'growth.ts', title: 'Growth from 1k to 100k items' },
