@@ -408,6 +408,19 @@ const objects = load<Objects>('objects');
 if (objects) {
   const o = objects.results;
   const found = o.queries - o.misses.filter((m) => !m.detected).length;
+  const img = await chart('objects', {
+    title: 'Pasted objects: source item first (of the queries per class)',
+    data: { values: o.perLabel.flatMap((l) => [{ object: l.label, search: 'whole image', found: l.wholeImage / l.queries }, { object: l.label, search: 'by object', found: l.byObject / l.queries }]) },
+    mark: 'bar',
+    width: 360,
+    height: { step: 9 },
+    encoding: {
+      y: { field: 'object', type: 'nominal', sort: null, title: null },
+      yOffset: { field: 'search' },
+      x: { field: 'found', type: 'quantitative', title: 'recall@1', scale: { domain: [0, 1] } },
+      color: { field: 'search', title: null, legend: { orient: 'bottom' } },
+    },
+  });
   verdicts.push(`Search by object: recall@1 ${f(o.recallAt1.byObject, 3)} against ${f(o.recallAt1.wholeImage, 3)} for whole-image search on ${o.queries} pasted objects.`);
   parts.push(`## 2c. Search by object
 
@@ -428,9 +441,11 @@ squirrel): CenterNet does not box them, so there is no object to search with (a 
 
 ${table(['object', 'queries', 'whole image', 'by object'], o.perLabel.map((l) => [l.label, l.queries, l.wholeImage, l.byObject]), [':--', '--:', '--:', '--:'])}
 
+![recall@1 per object class, whole image vs by object](${img})
+
 Cost, same run: detection (CenterNet + the fused crop pass, CPU) takes **${f(o.detectMsPerPhoto.median, 0)} ms** per photo (median; ${f(o.detectMsPerPhoto.min, 0)}–${f(o.detectMsPerPhoto.max, 0)});
 ingest of the same photos runs at **${f(o.ingest.objectsOff.imagesPerSecond, 2)}** images/s with objects off and **${f(o.ingest.objectsOn.imagesPerSecond, 2)}** with
-objects on (\`LOUPE_OBJECTS=off\` / \`ingest --no-objects\` when throughput matters more than search by object).
+objects on (a catalog created with \`--objects off\`, \`ingest --no-objects\` or \`LOUPE_OBJECTS=off\` when throughput matters more than search by object).
 `);
 }
 
