@@ -190,6 +190,22 @@ async function chart(name: string, spec: Record<string, unknown>): Promise<strin
   return relative(mdDir, file);
 }
 
+/** Horizontal bars of recall@1 (0–1), one row per `row`, a bar per `series` side by side. */
+const recallBars = (name: string, title: string, values: Array<{ row: string; series: string; recall: number }>) =>
+  chart(name, {
+    title,
+    data: { values },
+    mark: 'bar',
+    width: 360,
+    height: { step: 9 },
+    encoding: {
+      y: { field: 'row', type: 'nominal', sort: null, title: null },
+      yOffset: { field: 'series' },
+      x: { field: 'recall', type: 'quantitative', title: 'recall@1', scale: { domain: [0, 1] } },
+      color: { field: 'series', title: null, legend: { orient: 'bottom' } },
+    },
+  });
+
 // ---------- markdown helpers ----------
 const table = (head: string[], rows: Array<Array<string | number>>, align?: string[]): string =>
   [`| ${head.join(' | ')} |`, `|${(align ?? head.map((_, i) => (i === 0 ? ':--' : '--:'))).map((a) => (a === ':--' ? ':---' : a === '--:' ? '---:' : a)).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -301,19 +317,11 @@ const nd = load<NearDup>('near-duplicate');
 if (nd) {
   const r = nd.results;
   const edits = r.A.perEdit.map((e, i) => [e.edit, e.description, f(e.recallAt1, 2), f(r.B.perEdit[i]!.recallAt1, 2), f(e.medianCosineToOriginal, 3), r.B.perEdit[i]!.worstRank]);
-  const img = await chart('near-duplicate', {
-    title: 'Near-duplicate recall@1 per edit',
-    data: { values: [r.A, r.B].flatMap((p) => p.perEdit.map((e) => ({ edit: e.edit, protocol: `${p.protocol}: ${p.protocol === 'A' ? 'Fashion-MNIST distractors' : 'other photos’ edits'}`, recall: e.recallAt1 }))) },
-    mark: 'bar',
-    width: 360,
-    height: { step: 9 },
-    encoding: {
-      y: { field: 'edit', type: 'nominal', sort: null, title: null },
-      yOffset: { field: 'protocol' },
-      x: { field: 'recall', type: 'quantitative', title: 'recall@1', scale: { domain: [0, 1] } },
-      color: { field: 'protocol', title: null, legend: { orient: 'bottom' } },
-    },
-  });
+  const img = await recallBars(
+    'near-duplicate',
+    'Near-duplicate recall@1 per edit',
+    [r.A, r.B].flatMap((p) => p.perEdit.map((e) => ({ row: e.edit, series: `${p.protocol}: ${p.protocol === 'A' ? 'Fashion-MNIST distractors' : 'other photos’ edits'}`, recall: e.recallAt1 }))),
+  );
   verdicts.push(`Near-duplicates: recall@1 ${f(r.A.recallAt1.mean, 3)} among Fashion-MNIST distractors, ${f(r.B.recallAt1.mean, 3)} among the other photos' edits.`);
   parts.push(`## 2. Near-duplicate retrieval on real photos
 
@@ -408,19 +416,14 @@ const objects = load<Objects>('objects');
 if (objects) {
   const o = objects.results;
   const found = o.queries - o.misses.filter((m) => !m.detected).length;
-  const img = await chart('objects', {
-    title: 'Pasted objects: source item first (of the queries per class)',
-    data: { values: o.perLabel.flatMap((l) => [{ object: l.label, search: 'whole image', found: l.wholeImage / l.queries }, { object: l.label, search: 'by object', found: l.byObject / l.queries }]) },
-    mark: 'bar',
-    width: 360,
-    height: { step: 9 },
-    encoding: {
-      y: { field: 'object', type: 'nominal', sort: null, title: null },
-      yOffset: { field: 'search' },
-      x: { field: 'found', type: 'quantitative', title: 'recall@1', scale: { domain: [0, 1] } },
-      color: { field: 'search', title: null, legend: { orient: 'bottom' } },
-    },
-  });
+  const img = await recallBars(
+    'objects',
+    'Pasted objects: source item first (of the queries per class)',
+    o.perLabel.flatMap((l) => [
+      { row: l.label, series: 'whole image', recall: l.wholeImage / l.queries },
+      { row: l.label, series: 'by object', recall: l.byObject / l.queries },
+    ]),
+  );
   verdicts.push(`Search by object: recall@1 ${f(o.recallAt1.byObject, 3)} against ${f(o.recallAt1.wholeImage, 3)} for whole-image search on ${o.queries} pasted objects.`);
   parts.push(`## 2c. Search by object
 

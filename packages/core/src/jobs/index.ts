@@ -119,6 +119,14 @@ export function createJobs(deps: JobsDeps) {
   };
 
   return {
+    /**
+     * A new folder (not yet created) in the shared media store's uploads, for files to queue from: a worker on any
+     * machine reads them there, and the folder is removed once its ingest job is done.
+     */
+    newUploadDir(): string {
+      return join(deps.uploadsDir, randomUUID());
+    },
+
     /** Queues an ingest of a folder, zip or manifest path; the unfinished job for the same source if there is one. */
     async enqueueIngest(path: string, options: { catalog: string; catalogName?: string; limits?: Partial<SourceLimits> }): Promise<JobView> {
       const source = await openSource(path, options.limits ?? deps.sourceLimits);
@@ -139,7 +147,7 @@ export function createJobs(deps: JobsDeps) {
       path: string,
       options: { catalog: string; allowRoots?: readonly string[]; limits?: Partial<SourceLimits> },
     ): Promise<{ job: JobView; copied: number; rejected: RejectedEntry[] }> {
-      const dir = join(deps.uploadsDir, randomUUID());
+      const dir = this.newUploadDir();
       try {
         const staged = await stageSource(path, dir, { limits: options.limits ?? deps.sourceLimits, allowRoots: options.allowRoots });
         const job = await this.enqueueIngest(staged.path, { catalog: options.catalog, limits: options.limits });

@@ -11,14 +11,17 @@ const KEPT_UPLOADS = 12;
 
 type ImageSource = Extract<Source, { kind: 'image' }>;
 
+// The tab's uploads live as long as the tab's document, not the search page: Back from an item page (a client-side
+// navigation that unmounts the page) finds the upload its history entry names and shows that search again.
+const serial = { current: 0 };
+const uploads = { current: new Map<number, ImageSource>() };
+
 export function useSearchQuery() {
   const [source, setSource] = useState<Source | null>(null);
   const [crop, setCrop] = useState<Rect | null>(null);
   const [mode, setMode] = useState<Mode>('server');
   const [filters, setFiltersState] = useState<Filters>(NO_FILTERS);
   const [error, setError] = useState<unknown>(null);
-  const serial = useRef(0);
-  const uploads = useRef(new Map<number, ImageSource>());
   const current = useRef<{ source: Source | null; filters: Filters }>({ source: null, filters: NO_FILTERS });
   current.current = { source, filters };
 

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ItemListQuery } from '@loupe/api';
 import { itemJson, jobJson } from '../../../../../../server/api';
 import { requireAdmin } from '../../../../../../server/auth';
@@ -27,12 +26,10 @@ export const GET = handle(async (request: Request, { params }: Context) => {
 export const POST = handle(async (request: Request, { params }: Context) => {
   await requireAdmin(request);
   const { slug } = await params;
-  const e = env();
   const loupe = await getLoupe();
-  // In the media directory: a worker on another machine (LOUPE_WORKERS=0 here) reads the upload from there.
-  const uploads = join(resolve(e.LOUPE_MEDIA_DIR ?? e.LOUPE_DATA_DIR), 'uploads');
-  const dir = join(uploads, randomUUID());
-  const saved = await saveMultipartUpload(request, dir, e.LOUPE_MAX_UPLOAD_MB * 1024 * 1024);
+  // In the shared media store: a worker on another machine (LOUPE_WORKERS=0 here) reads the upload from there.
+  const dir = loupe.jobs.newUploadDir();
+  const saved = await saveMultipartUpload(request, dir, env().LOUPE_MAX_UPLOAD_MB * 1024 * 1024);
   if (saved.files.length === 0) {
     await rm(dir, { recursive: true, force: true });
     throw badRequest('no files: send them in the multipart field "files"', 'MISSING_FILES');
