@@ -2,7 +2,8 @@
 // (its chip, or a click on it in the image) searches that object, and each result matched through one of its own
 // objects shows it outlined; masks outline the query's objects; the item page lists its objects.
 import { expect, test } from '@playwright/test';
-import { screenshot, searchWith } from './helpers';
+import { screenshot, searchWith, signIn } from './helpers';
+import { photo } from './paths';
 
 test.describe('search by object', () => {
   test("picking an object of the query finds the items holding one like it, each with the matched object outlined", async ({ page }) => {
@@ -51,5 +52,42 @@ test.describe('search by object', () => {
     await page.goto(`/items/${id}`);
     await expect(page.getByTestId('item-objects')).toContainText('dog');
     await expect(page.getByTestId('item-image').getByTestId('object-box').first()).toBeVisible();
+  });
+
+  test('in a catalog that stores masks, a result matched through an object shows its mask under the Masks switch, and so does the item page', async ({ page }) => {
+    test.setTimeout(180_000);
+    await signIn(page);
+    await page.getByTestId('new-catalog-slug').fill('e2e-masks');
+    await page.getByTestId('new-catalog-objects').selectOption('masks');
+    await page.getByRole('button', { name: 'Create catalog' }).click();
+    const row = page.getByTestId('catalog-e2e-masks');
+    await expect(row.getByTestId('catalog-objects-e2e-masks')).toHaveValue('masks');
+    await row.getByRole('link', { name: 'Open' }).click();
+    await page.getByTestId('upload-input').setInputFiles(photo('dog-bicycle-truck.jpg'));
+    await page.getByTestId('upload-submit').click();
+    await expect(page.getByTestId('job')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+
+    await page.goto('/');
+    await searchWith(page, 'dog-bicycle-truck.jpg');
+    await page.getByTestId('filter-catalog').selectOption('e2e-masks');
+    await page.locator('[data-testid="query-object"][data-label="dog"]').click();
+    const first = page.getByTestId('result').first();
+    await expect(first.getByTestId('result-region')).toHaveAttribute('data-label', 'dog');
+    await expect(first.getByTestId('result-mask')).toHaveCount(0);
+    await page.getByTestId('masks-toggle').check();
+    await expect(first.locator('[data-testid="result-mask"][data-label="dog"]')).toHaveCount(1);
+    expect(await first.locator('[data-testid="result-mask"] rect').count()).toBeGreaterThan(20);
+    await screenshot(page, 'search-result-masks', { fullPage: false });
+    await page.getByTestId('masks-toggle').uncheck();
+    await expect(first.getByTestId('result-mask')).toHaveCount(0);
+
+    await first.getByTestId('result-title').click();
+    await expect(page.getByTestId('item-image').locator('[data-testid="object-mask"][data-label="dog"]')).toHaveCount(1);
+
+    // The catalog goes again, so that the specs after this one see the demo catalog alone.
+    await page.goto('/admin');
+    await page.getByTestId('catalog-e2e-masks').getByRole('button', { name: /^Delete / }).click();
+    await page.getByTestId('catalog-e2e-masks').getByRole('button', { name: /Really delete/ }).click();
+    await expect(page.getByTestId('catalog-e2e-masks')).toHaveCount(0);
   });
 });

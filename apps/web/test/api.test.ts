@@ -110,6 +110,7 @@ describe('REST API v1', () => {
     catIds = page.items.filter((i) => i.sourceName.endsWith('cat.jpg')).map((i) => i.id);
     assert.equal(catIds.length, 1);
     const cat = await anonymous.items.get(catIds[0]!);
+    assert.equal(cat.title, 'cat.jpg', 'an uploaded image keeps its file name as its title');
     assert.equal(cat.predictions[0]!.label, 'Egyptian cat');
     assert.ok(cat.boxes.length >= 1);
     // Thumbnails: WebP, cached by content.

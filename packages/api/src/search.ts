@@ -61,8 +61,15 @@ export const SearchJson = named(
 
 export const ObjectRegion = named(
   'ObjectRegion',
-  z.strictObject({ x0: z.number(), y0: z.number(), x1: z.number(), y1: z.number(), label: z.string() }),
-  "The result item's object that matched: its box in the item's own pixels and its COCO label",
+  z.strictObject({
+    x0: z.number(),
+    y0: z.number(),
+    x1: z.number(),
+    y1: z.number(),
+    label: z.string(),
+    mask: MaskRle.optional().describe("the object's pixels in the item, when its catalog stores masks"),
+  }),
+  "The result item's object that matched: its box in the item's own pixels, its COCO label and (where stored) its mask",
 );
 
 export const ResultCopy = named(

@@ -4,7 +4,7 @@
 // widened by doubling when a page needs more, so paging through n results costs O(n log n), with no cap. A search
 // across several catalogs shows the same image (content hash) once, listing its other catalogs (same-image.ts).
 import { randomBytes } from 'node:crypto';
-import type { ClassifierHead, HydratedItem } from '@loupe/db';
+import type { Box, ClassifierHead, HydratedItem } from '@loupe/db';
 import type { ImageAnalysis, ImageInput, Settled } from '@loupe/embedding';
 import type { SearchHit } from '@loupe/vector-index';
 import { CursorExpiredError, InvalidQueryError, NotFoundError, VectorModelMismatchError } from './errors.ts';
@@ -13,7 +13,7 @@ import { atLeast, MATCHES, matchOf, type Match, type MatchThresholds } from './r
 import { OBJECT_SLOTS } from './index-manager.ts';
 import { isRegion } from './image-input.ts';
 import { ImageGroups } from './same-image.ts';
-import type { ObjectSearchResponse, ObjectSearchResult, QueryAnalysis, QueryObjectResults, ResultCopy, SearchOptions, SearchResponse, SearchResult } from './types.ts';
+import type { ObjectRegion, ObjectSearchResponse, ObjectSearchResult, QueryAnalysis, QueryObjectResults, ResultCopy, SearchOptions, SearchResponse, SearchResult } from './types.ts';
 
 /** How long an unused query stays pageable, and how many are kept (the oldest go first). */
 const CURSOR_TTL_MS = 15 * 60_000;
@@ -57,6 +57,12 @@ interface Scope {
   catalogIds: number[] | undefined;
   head: ClassifierHead | null;
   ids: Set<number> | undefined;
+}
+
+/** The item's object a hit matched through: its box, label and (where its catalog stores masks) mask. */
+function regionOf(object: Box): ObjectRegion {
+  const { x0, y0, x1, y1, label, mask } = object;
+  return { x0, y0, x1, y1, label, ...(mask ? { mask } : {}) };
 }
 
 function checkMinMatch(m: unknown): Match | undefined {
@@ -141,7 +147,7 @@ export function createSearch(ctx: LoupeContext) {
       const item = byId.get(hit.id)!;
       const result: SearchResult = { id: hit.id, score: hit.score, match: hit.match, item, catalog: await scope.slugOf(item.catalogId) };
       const object = hit.objectId === undefined ? undefined : item.objects?.[hit.objectId % OBJECT_SLOTS];
-      if (object) result.region = { x0: object.x0, y0: object.y0, x1: object.x1, y1: object.y1, label: object.label };
+      if (object) result.region = regionOf(object);
       if (labels) result.label = labels.get(item.id) ?? null;
       if (copies.length > 0) result.alsoIn = await copiesOf(copies.map((h) => byId.get(h.id)!));
       results.push(result);
@@ -225,8 +231,7 @@ export function createSearch(ctx: LoupeContext) {
       const item = hit && items.get(hit.id);
       const object = hit && item?.objects?.[hit.objectId! % OBJECT_SLOTS];
       if (!hit || !item || !object) continue; // deleted since the index was read
-      const { x0, y0, x1, y1, label } = object;
-      const result: ObjectSearchResult = { id: hit.id, score: hit.score, match: hit.match, item, catalog: await scope.slugOf(item.catalogId), region: { x0, y0, x1, y1, label } };
+      const result: ObjectSearchResult = { id: hit.id, score: hit.score, match: hit.match, item, catalog: await scope.slugOf(item.catalogId), region: regionOf(object) };
       if (labels) result.label = labels.get(hit.id) ?? null;
       if (copies.length > 0) result.alsoIn = await copiesOf(copies.map((h) => items.get(h.id)!));
       results.push(result);

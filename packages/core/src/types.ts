@@ -2,7 +2,7 @@ import type { DetectedObjectView } from './detect.ts';
 import type { Match } from './relevance.ts';
 // Public types of @loupe/core.
 import type { Box, Embedder, EmbedderOptions, Pooling, Precision, Prediction } from '@loupe/embedding';
-import type { HydratedItem, LabelSource } from '@loupe/db';
+import type { HydratedItem, LabelSource, MaskRle } from '@loupe/db';
 import type { SourceLimits } from './sources/index.ts';
 import type { MediaStore } from './storage.ts';
 
@@ -169,6 +169,8 @@ export interface ObjectRegion {
   x1: number;
   y1: number;
   label: string;
+  /** The object's mask over the whole item (COCO RLE), when its catalog stores masks. */
+  mask?: MaskRle;
 }
 
 export interface ObjectSearchResult extends SearchResult {

@@ -5,7 +5,7 @@
 // a reason, and a shutdown that gives the job back.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -201,5 +201,27 @@ describe('jobs: one persisted system for ingest, reindex and head training', () 
     assert.equal(outcome?.outcome, 'failed');
     assert.match(outcome?.job.error ?? '', /^SOURCE_INVALID: the source of job \d+ cannot be opened \(moved or deleted\?\): .*no such file/);
     assert.equal(await runner.runNext(), undefined, 'nothing left to do');
+  });
+
+  it('an upload: images get their own names back (a name sent again in a folder of its own); two zips are refused and leave nothing', async () => {
+    const save = (dir: string, names: string[]) => {
+      mkdirSync(dir, { recursive: true });
+      return names.map((name, i) => {
+        const path = join(dir, `${String(i).padStart(5, '0')}-${name}`);
+        copyFileSync(join(PHOTOS, name.endsWith('.zip') ? 'cat.jpg' : name), path);
+        return { name, path };
+      });
+    };
+    const dir = loupe.jobs.newUploadDir();
+    const job = await loupe.jobs.enqueueUpload(dir, save(dir, ['cat.jpg', 'orange.jpg', 'cat.jpg']), { catalog: 'uploaded' });
+    assert.deepEqual(readdirSync(dir, { recursive: true }).sort(), ['cat.jpg', 'copy-2', 'copy-2/cat.jpg', 'orange.jpg']);
+    assert.equal(job.filesSeen, 3);
+    assert.equal((await runner.runNext())?.outcome, 'done');
+    const titles = (await loupe.items.list('uploaded')).items.map((v) => v.item.title).sort();
+    assert.deepEqual(titles, ['cat.jpg', 'orange.jpg'], 'the second cat is the same photo (a duplicate); each title is its file name');
+
+    const refused = loupe.jobs.newUploadDir();
+    await assert.rejects(loupe.jobs.enqueueUpload(refused, save(refused, ['a.zip', 'b.zip']), { catalog: 'uploaded' }), /send one zip file alone/);
+    assert.equal(existsSync(refused), false);
   });
 });

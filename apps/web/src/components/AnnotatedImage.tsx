@@ -6,7 +6,7 @@
 // with `onPickObject`, a click inside one picks it (the smallest under the pointer).
 import { useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Box, Rect } from '../lib/api';
-import { maskStrips } from '../lib/masks';
+import { MaskOverlay } from './MaskOverlay';
 import './AnnotatedImage.css';
 
 const COLORS = ['#ff3d71', '#00d68f', '#ffaa00', '#3d8bff', '#b66dff'];
@@ -144,13 +144,7 @@ export function AnnotatedImage({
             />
           ))}
           {objects.map((o, i) =>
-            o.mask ? (
-              <g key={`m${i}`} className="object-mask" fill={OBJECT_COLOR} fillOpacity={0.45} shapeRendering="crispEdges" data-testid="object-mask" data-label={o.label}>
-                {maskStrips(o.mask).map(([x, y, n]) => (
-                  <rect key={`${x}-${y}`} x={x} y={y} width={1} height={n} />
-                ))}
-              </g>
-            ) : null,
+            o.mask ? <MaskOverlay key={`m${i}`} mask={o.mask} color={OBJECT_COLOR} label={o.label} testId="object-mask" /> : null,
           )}
           {objects.map((o, i) => (
             <BoxShape

@@ -3,7 +3,9 @@ import Link from 'next/link';
 import { formatScore, MATCH_TEXT, type SearchResult } from '../lib/api';
 import { resultCaption } from '../lib/labels';
 import { AlsoIn } from './AlsoIn';
+import { OBJECT_COLOR } from './AnnotatedImage';
 import { LabelChip } from './LabelChip';
+import { MaskOverlay } from './MaskOverlay';
 import './ResultsGrid.css';
 
 interface Props {
@@ -14,16 +16,19 @@ interface Props {
   showScores?: boolean;
   /** The label field of the catalog head whose labels the results carry (for the labels' tooltip). */
   labelField?: string;
+  /** Draw the matched object's mask over its thumbnail, where its catalog stores masks (the page's Masks switch). */
+  showMasks?: boolean;
 }
 
 /**
  * The item's object that matched the query, outlined over the thumbnail. The SVG's viewBox is the item's pixel grid
  * and "slice" crops it exactly as the thumbnail's object-fit: cover does, so the outline lands on the object.
  */
-function MatchedRegion({ region, width, height }: { region: NonNullable<SearchResult['region']>; width: number; height: number }) {
-  const { x0, y0, x1, y1, label } = region;
+function MatchedRegion({ region, width, height, showMask }: { region: NonNullable<SearchResult['region']>; width: number; height: number; showMask: boolean }) {
+  const { x0, y0, x1, y1, label, mask } = region;
   return (
     <svg className="result-region" viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="xMidYMid slice" aria-hidden="true" data-testid="result-region" data-label={label}>
+      {showMask && mask ? <MaskOverlay mask={mask} color={OBJECT_COLOR} label={label} testId="result-mask" /> : null}
       <rect x={x0} y={y0} width={x1 - x0} height={y1 - y0} fill="none" stroke="#000" strokeOpacity={0.6} strokeWidth={5} vectorEffect="non-scaling-stroke" />
       <rect x={x0} y={y0} width={x1 - x0} height={y1 - y0} fill="none" stroke="#ffd43b" strokeWidth={2.5} vectorEffect="non-scaling-stroke" />
     </svg>
@@ -38,7 +43,7 @@ function catalogsText(r: SearchResult): string {
   return `catalog ${r.catalog}, also in ${list}`;
 }
 
-export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showScores = true, labelField }: Props) {
+export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showScores = true, labelField, showMasks = false }: Props) {
   return (
     <ol className="results" aria-label={label} data-testid="results">
       {results.map((r, i) => (
@@ -54,7 +59,7 @@ export function ResultsGrid({ results, onMoreLikeThis, label = 'Results', showSc
           >
             {/* Thumbnails are immutable, cached by the browser for a year. */}
             <img src={r.thumbnailUrl} alt="" loading={i < 12 ? 'eager' : 'lazy'} decoding="async" />
-            {r.region ? <MatchedRegion region={r.region} width={r.width} height={r.height} /> : null}
+            {r.region ? <MatchedRegion region={r.region} width={r.width} height={r.height} showMask={showMasks} /> : null}
             {showScores ? (
               <span
                 className="match"

@@ -46,7 +46,7 @@ export function resultJson(r: SearchResult): Api.SearchResult {
   };
 }
 
-const regionJson = (r: ObjectRegion): Api.ObjectRegion => ({ x0: r.x0, y0: r.y0, x1: r.x1, y1: r.y1, label: r.label });
+const regionJson = (r: ObjectRegion): Api.ObjectRegion => ({ x0: r.x0, y0: r.y0, x1: r.x1, y1: r.y1, label: r.label, ...(r.mask ? { mask: r.mask } : {}) });
 /** The same image in another catalog. */
 const copyJson = (c: ResultCopy): Api.ResultCopy => ({ id: c.id, catalog: c.catalog, externalId: c.externalId, title: c.title });
 

@@ -2,8 +2,8 @@
 // kind inside the one runner (./runner.ts). Every job is a database row, so the CLI (`loupe jobs`, `loupe worker`)
 // and every web server see and run the same jobs, and a restart loses none.
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { Job, JobKind, JsonObject, Store } from '@loupe/db';
 import { CoreError, InvalidQueryError, InvalidSourceError, JobConflictError, NotFoundError } from '../errors.ts';
 import type { Heads, TrainCatalogHeadOptions } from '../heads.ts';
@@ -125,6 +125,42 @@ export function createJobs(deps: JobsDeps) {
      */
     newUploadDir(): string {
       return join(deps.uploadsDir, randomUUID());
+    },
+
+    /**
+     * Queues an upload's files, saved in `dir` (from `newUploadDir`) under any unique names: one zip alone, a manifest
+     * (.jsonl/.csv) with the images it names, or images. Each file gets its own name back where it can (a manifest
+     * names its images so, and an item's title is its file's name); a name sent again goes, with its name, into a
+     * folder of its own (`copy-2/`, …). A refused
+     * upload (two zips, a zip among images, a manifest that cannot be read) leaves nothing behind.
+     */
+    async enqueueUpload(dir: string, files: ReadonlyArray<{ name: string; path: string }>, options: { catalog: string; catalogName?: string }): Promise<JobView> {
+      try {
+        const zips = files.filter((f) => /\.zip$/i.test(f.name));
+        const manifests = files.filter((f) => /\.(jsonl|ndjson|csv)$/i.test(f.name));
+        if (zips.length > 0 && files.length > 1) throw new InvalidSourceError('send one zip file alone, or images (and at most one manifest)');
+        if (manifests.length > 1) throw new InvalidSourceError('send at most one manifest with its images');
+        let source = dir;
+        if (zips.length === 1) source = zips[0]!.path;
+        else {
+          const taken = new Set(files.map((f) => basename(f.path)));
+          for (const f of files) {
+            let folder = '';
+            for (let n = 2; taken.has(join(folder, f.name)); n++) folder = `copy-${n}`;
+            if (folder) {
+              taken.add(folder);
+              await mkdir(join(dir, folder), { recursive: true });
+            }
+            taken.add(join(folder, f.name));
+            await rename(f.path, join(dir, folder, f.name));
+          }
+          if (manifests.length === 1) source = join(dir, manifests[0]!.name);
+        }
+        return await this.enqueueIngest(source, options);
+      } catch (error) {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      }
     },
 
     /** Queues an ingest of a folder, zip or manifest path; the unfinished job for the same source if there is one. */

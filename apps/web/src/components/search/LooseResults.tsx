@@ -11,9 +11,10 @@ interface Props {
   onOpenChange: (open: boolean) => void;
   onMoreLikeThis: (result: SearchResult) => void;
   labelField?: string;
+  showMasks: boolean;
 }
 
-export function LooseResults({ results, open, onOpenChange, onMoreLikeThis, labelField }: Props) {
+export function LooseResults({ results, open, onOpenChange, onMoreLikeThis, labelField, showMasks }: Props) {
   return (
     <details
       className="loose-results"
@@ -29,6 +30,7 @@ export function LooseResults({ results, open, onOpenChange, onMoreLikeThis, labe
         onMoreLikeThis={onMoreLikeThis}
         label="Loosely similar results"
         labelField={labelField}
+        showMasks={showMasks}
       />
     </details>
   );

@@ -27,6 +27,8 @@ interface Props {
   /** The filters' controls (shown once there is a query). */
   filterControls: ReactNode;
   labelField?: string;
+  /** The Masks switch: results matched through an object show its mask where their catalog stores masks. */
+  masks: boolean;
   nextCursor: string | null;
   onLoadMore: () => void;
   onMoreLikeThis: (result: SearchResult) => void;
@@ -60,7 +62,7 @@ export function ResultsPanel(p: Props) {
             </p>
           ) : null}
           {close.length > 0 ? (
-            <ResultsGrid results={close} onMoreLikeThis={p.onMoreLikeThis} labelField={p.labelField} />
+            <ResultsGrid results={close} onMoreLikeThis={p.onMoreLikeThis} labelField={p.labelField} showMasks={p.masks} />
           ) : null}
           {loose.length > 0 ? (
             <LooseResults
@@ -69,6 +71,7 @@ export function ResultsPanel(p: Props) {
               onOpenChange={(open) => setOpenFor(open ? p.query : null)}
               onMoreLikeThis={p.onMoreLikeThis}
               labelField={p.labelField}
+              showMasks={p.masks}
             />
           ) : null}
           {p.nextCursor ? (

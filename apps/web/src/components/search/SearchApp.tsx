@@ -83,6 +83,7 @@ export function SearchApp() {
 
       <ResultsPanel
         searching={source !== null}
+        masks={queryObjects.masks}
         produced={found.produced}
         status={status}
         busy={found.busy}

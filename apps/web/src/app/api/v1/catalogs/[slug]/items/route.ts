@@ -1,5 +1,4 @@
-import { rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { ItemListQuery } from '@loupe/api';
 import { itemJson, jobJson } from '../../../../../../server/api';
 import { requireAdmin } from '../../../../../../server/auth';
@@ -34,23 +33,7 @@ export const POST = handle(async (request: Request, { params }: Context) => {
     await rm(dir, { recursive: true, force: true });
     throw badRequest('no files: send them in the multipart field "files"', 'MISSING_FILES');
   }
-  const zips = saved.files.filter((f) => /\.zip$/i.test(f.name));
-  const manifests = saved.files.filter((f) => /\.(jsonl|ndjson|csv)$/i.test(f.name));
-  let source = dir;
-  if (zips.length === 1 && saved.files.length === 1) source = zips[0]!.path;
-  else if (manifests.length === 1) {
-    // A manifest names its images by their original names: give every file back its own name.
-    for (const f of saved.files) await rename(f.path, join(dir, f.name));
-    source = join(dir, manifests[0]!.name);
-  } else if (zips.length > 0) {
-    await rm(dir, { recursive: true, force: true });
-    throw badRequest('send one zip file alone, or images (and at most one manifest)');
-  }
-  // A refused upload (not a zip, a manifest that is not valid CSV, …) leaves nothing behind.
-  const job = await loupe.jobs.enqueueIngest(source, { catalog: slug, catalogName: saved.fields.name }).catch(async (error: unknown) => {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  });
+  const job = await loupe.jobs.enqueueUpload(dir, saved.files, { catalog: slug, catalogName: saved.fields.name });
   wakeWorker();
   return Response.json(jobJson(job), { status: 202 });
 });
