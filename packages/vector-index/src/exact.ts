@@ -2,8 +2,8 @@
 // Right for small collections, and the ground truth for measuring HNSW recall.
 import { open, readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { IndexClosedError, InvalidArgumentError, SnapshotCorruptError } from './errors.ts';
-import { GuardedIndex } from './guarded.ts';
+import { SnapshotCorruptError } from './errors.ts';
+import { checkIndexOptions, GuardedIndex } from './guarded.ts';
 import { checkChecksum, checkSequence, commitSnapshot, hashFile, type Manifest } from './snapshot.ts';
 import type {
   ExactIndexOptions,
@@ -31,7 +31,6 @@ export class ExactIndex extends GuardedIndex implements VectorIndex {
   private rowIds: Uint32Array;
   private readonly rowOf = new Map<number, number>();
   private n = 0;
-  private closed = false;
   private readonly logger: Logger | undefined;
 
   /** @internal use createExactIndex() */
@@ -66,11 +65,6 @@ export class ExactIndex extends GuardedIndex implements VectorIndex {
     this.rowOf.delete(id);
     this.n = last;
     return true;
-  }
-
-  has(id: number): boolean {
-    this.assertOpen();
-    return this.rowOf.has(id);
   }
 
   get(id: number): Float32Array | undefined {
@@ -189,18 +183,10 @@ export class ExactIndex extends GuardedIndex implements VectorIndex {
     this.rowIds = ids;
     this.logger?.debug?.({ capacity: cap }, 'vector-index: exact index grown');
   }
-
-  protected assertOpen(): void {
-    if (this.closed) throw new IndexClosedError();
-  }
 }
 
 export function createExactIndex(options: ExactIndexOptions): ExactIndex {
-  if (options == null || typeof options !== 'object')
-    throw new InvalidArgumentError('options are required ({ dim, space })');
-  const dim = checkInt('dim', options.dim, 1, 1 << 16);
-  if (options.space !== 'cosine')
-    throw new InvalidArgumentError(`space must be 'cosine', got ${String(options.space)}`);
+  const dim = checkIndexOptions(options);
   const capacity = checkInt('initialCapacity', options.initialCapacity ?? 1024, 1);
   return new ExactIndex(dim, capacity, options.logger);
 }

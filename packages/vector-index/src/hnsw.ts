@@ -9,9 +9,9 @@
 // are visible to has/get/search at once, and reach the native index when the write finishes.
 import hnswlib from 'hnswlib-node';
 import type { HierarchicalNSW as NativeIndex } from 'hnswlib-node';
-import { IndexClosedError, InvalidArgumentError, SnapshotCorruptError } from './errors.ts';
+import { IndexClosedError, SnapshotCorruptError } from './errors.ts';
 import { HnswFileError, HnswFileParser, type HnswFileSummary } from './hnsw-file.ts';
-import { GuardedIndex } from './guarded.ts';
+import { checkIndexOptions, GuardedIndex } from './guarded.ts';
 import { checkChecksum, checkSequence, commitSnapshot, hashFile, type Manifest } from './snapshot.ts';
 import type {
   HnswIndexOptions,
@@ -66,7 +66,6 @@ export class HnswIndex extends GuardedIndex implements VectorIndex {
   private readonly live = new Set<number>();
   private pending: Map<number, Float32Array | null> | null = null;
   private saveTail: Promise<void> | null = null;
-  private closed = false;
 
   /** @internal use createVectorIndex() / loadVectorIndex() */
   constructor(native: NativeIndex, p: Params, loaded?: HnswFileSummary) {
@@ -103,11 +102,6 @@ export class HnswIndex extends GuardedIndex implements VectorIndex {
     else this.applyRemove(id);
     this.live.delete(id);
     return true;
-  }
-
-  has(id: number): boolean {
-    this.assertOpen();
-    return this.live.has(id);
   }
 
   get(id: number): Float32Array | undefined {
@@ -359,10 +353,6 @@ export class HnswIndex extends GuardedIndex implements VectorIndex {
     if (this.native === null) throw new IndexClosedError();
     return this.native;
   }
-
-  protected assertOpen(): void {
-    if (this.closed) throw new IndexClosedError();
-  }
 }
 
 function checkParams(o: { M?: number; efConstruction?: number; efSearch?: number }): Omit<Params, 'dim' | 'logger'> {
@@ -373,11 +363,7 @@ function checkParams(o: { M?: number; efConstruction?: number; efSearch?: number
 }
 
 export function createVectorIndex(options: HnswIndexOptions): HnswIndex {
-  if (options == null || typeof options !== 'object')
-    throw new InvalidArgumentError('options are required ({ dim, space })');
-  const dim = checkInt('dim', options.dim, 1, 1 << 16);
-  if (options.space !== 'cosine')
-    throw new InvalidArgumentError(`space must be 'cosine', got ${String(options.space)}`);
+  const dim = checkIndexOptions(options);
   const params = checkParams(options);
   const capacity = checkInt('initialCapacity', options.initialCapacity ?? HNSW_DEFAULTS.initialCapacity, 1);
   const seed = checkInt('randomSeed', options.randomSeed ?? HNSW_DEFAULTS.randomSeed, 0, 0x7fff_ffff);
