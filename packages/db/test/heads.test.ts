@@ -1,8 +1,8 @@
 // Classifier heads, item labels and metadata edits, on every provider (PostgreSQL when TEST_DATABASE_URL_PG is set).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { InvalidInputError, NotFoundError, type Store } from '../src/index.ts';
-import { newItem, openStore, providers } from './helpers.ts';
+import { newItem, providers, storeForSuite } from './helpers.ts';
 
 const MODEL = 'resnet50-test';
 const onnx = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % 251);
@@ -10,13 +10,8 @@ const onnx = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % 251);
 for (const provider of providers) {
   describe(`heads and labels on ${provider.name}`, { skip: provider.skip }, () => {
     let store: Store;
-    let cleanup: () => Promise<void>;
-
-    before(async () => {
-      ({ store, cleanup } = await openStore(provider));
-    });
-    after(async () => {
-      await cleanup?.();
+    storeForSuite(provider, (opened) => {
+      store = opened.store;
     });
 
     test('heads: versions per catalog, one active, older kept and re-activatable, bytes round-trip', async () => {

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createStore, type Store, type StoreOptions } from '../src/index.ts';
@@ -113,6 +114,25 @@ export async function openStore(
       await db.drop();
     },
   };
+}
+
+/**
+ * Inside a describe: opens a fresh store before the suite's tests, hands it (and its database) to `onOpen`, and
+ * releases both after them.
+ */
+export function storeForSuite(
+  provider: ProviderCase,
+  onOpen: (opened: { store: Store; db: TestDatabase }) => void | Promise<void>,
+): void {
+  let cleanup: (() => Promise<void>) | undefined;
+  before(async () => {
+    const opened = await openStore(provider);
+    cleanup = opened.cleanup;
+    await onOpen(opened);
+  });
+  after(async () => {
+    await cleanup?.();
+  });
 }
 
 export function sha256(text: string): string {

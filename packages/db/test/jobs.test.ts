@@ -2,23 +2,18 @@
 // params, a lease held by one worker and fenced against another, a stale job's takeover, the attempts bound, giving
 // a job back, cancelling, results.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidInputError, JobStateError, LeaseLostError, type Store } from '../src/index.ts';
-import { openStore, providers } from './helpers.ts';
+import { providers, storeForSuite } from './helpers.ts';
 
 for (const provider of providers) {
   describe(`jobs on ${provider.name}`, { skip: provider.skip }, () => {
     let store: Store;
-    let cleanup: () => Promise<void>;
     let catalogId: number;
-
-    before(async () => {
-      ({ store, cleanup } = await openStore(provider));
+    storeForSuite(provider, async (opened) => {
+      store = opened.store;
       catalogId = (await store.catalogs.create({ slug: 'jobs' })).id;
-    });
-    after(async () => {
-      await cleanup?.();
     });
     // Claims are global: every test starts with no unfinished job.
     beforeEach(async () => {

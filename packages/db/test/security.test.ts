@@ -1,18 +1,14 @@
 // Admin sessions and the audit log on every provider (SQLite always; PostgreSQL when TEST_DATABASE_URL_PG is set).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Store } from '../src/index.ts';
-import { openStore, providers } from './helpers.ts';
+import { providers, storeForSuite } from './helpers.ts';
 
 for (const provider of providers) {
   describe(`sessions and audit on ${provider.name}`, { skip: provider.skip }, () => {
     let store: Store;
-    let cleanup: () => Promise<void>;
-    before(async () => {
-      ({ store, cleanup } = await openStore(provider));
-    });
-    after(async () => {
-      await cleanup?.();
+    storeForSuite(provider, (opened) => {
+      store = opened.store;
     });
 
     test('a session is valid until revoked, expired, or made under another password; revokeAll ends them all', async () => {

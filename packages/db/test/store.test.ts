@@ -1,6 +1,6 @@
 // The store suite, run against every provider (SQLite always; PostgreSQL when TEST_DATABASE_URL_PG is set).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   DuplicateCatalogError,
   DuplicateItemError,
@@ -12,7 +12,7 @@ import {
   type EmbeddingRow,
   type Store,
 } from '../src/index.ts';
-import { newItem, openStore, providers, vectorFor, type TestDatabase } from './helpers.ts';
+import { newItem, openStore, providers, storeForSuite, vectorFor, type TestDatabase } from './helpers.ts';
 
 const MODEL = 'resnet50-test';
 
@@ -20,13 +20,8 @@ for (const provider of providers) {
   describe(`store on ${provider.name}`, { skip: provider.skip }, () => {
     let store: Store;
     let db: TestDatabase;
-    let cleanup: () => Promise<void>;
-
-    before(async () => {
-      ({ store, db, cleanup } = await openStore(provider));
-    });
-    after(async () => {
-      await cleanup?.();
+    storeForSuite(provider, (opened) => {
+      ({ store, db } = opened);
     });
 
     async function count(table: string, where = ''): Promise<number> {
