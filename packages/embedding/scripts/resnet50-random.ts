@@ -22,6 +22,15 @@ export function resnet50Topology(): LayersModelJson {
   let activations = 0;
   let adds = 0;
   const base = (name: string) => ({ name, trainable: true, dtype: 'float32' });
+  // The tail of a Conv2D's and a Dense layer's config: a zero-initialised bias, no regularizer, no constraint.
+  const zeroBiasUnregularized = {
+    bias_initializer: { class_name: 'Zeros', config: {} },
+    kernel_regularizer: null,
+    bias_regularizer: null,
+    activity_regularizer: null,
+    kernel_constraint: null,
+    bias_constraint: null,
+  };
   const add = (name: string, class_name: string, config: Record<string, unknown>, ...from: string[]) => {
     layers.push({ name, class_name, config, inbound_nodes: inbound(...from) });
     return name;
@@ -42,12 +51,7 @@ export function resnet50Topology(): LayersModelJson {
         activation: 'linear',
         use_bias: true,
         kernel_initializer: { class_name: 'VarianceScaling', config: { scale: 2.0, mode: 'fan_in', distribution: 'truncated_normal', seed: null } },
-        bias_initializer: { class_name: 'Zeros', config: {} },
-        kernel_regularizer: null,
-        bias_regularizer: null,
-        activity_regularizer: null,
-        kernel_constraint: null,
-        bias_constraint: null,
+        ...zeroBiasUnregularized,
       },
       from,
     );
@@ -134,12 +138,7 @@ export function resnet50Topology(): LayersModelJson {
       activation: 'softmax',
       use_bias: true,
       kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
-      bias_initializer: { class_name: 'Zeros', config: {} },
-      kernel_regularizer: null,
-      bias_regularizer: null,
-      activity_regularizer: null,
-      kernel_constraint: null,
-      bias_constraint: null,
+      ...zeroBiasUnregularized,
     },
     x,
   );
