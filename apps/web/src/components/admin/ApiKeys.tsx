@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { loupe, type ApiKey } from '../../lib/api';
 import { ErrorNotice } from '../ErrorNotice';
+import { AdminTable } from './AdminTable';
 
 export function ApiKeys() {
   const [keys, setKeys] = useState<ApiKey[]>([]);
@@ -94,60 +95,45 @@ export function ApiKeys() {
           </p>
         </div>
       ) : null}
-      {keys.length === 0 ? (
-        <p className="empty">No API keys.</p>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="keys-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.map((k) => (
-                <tr key={k.id} className={k.revoked ? 'revoked' : undefined} data-testid={`key-${k.name}`}>
-                  <td>{k.name}</td>
-                  <td>
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td>{k.scope}</td>
-                  <td>{new Date(k.createdAt).toLocaleDateString()}</td>
-                  <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : 'never'}</td>
-                  <td className="actions">
-                    {k.revoked ? (
-                      <span className="status-pill failed">revoked</span>
-                    ) : (
-                      <button
-                        type="button"
-                        className="button small danger-outline"
-                        aria-label={`Revoke ${k.name}`}
-                        onClick={async () => {
-                          try {
-                            await loupe.keys.revoke(k.id);
-                            await load();
-                          } catch (e) {
-                            setError(e);
-                          }
-                        }}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AdminTable
+        testId="keys-table"
+        columns={['Name', 'Key', 'Scope', 'Created', 'Last used']}
+        actions
+        rows={keys}
+        empty="No API keys."
+        row={(k) => (
+          <tr key={k.id} className={k.revoked ? 'revoked' : undefined} data-testid={`key-${k.name}`}>
+            <td>{k.name}</td>
+            <td>
+              <code>{k.prefix}…</code>
+            </td>
+            <td>{k.scope}</td>
+            <td>{new Date(k.createdAt).toLocaleDateString()}</td>
+            <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : 'never'}</td>
+            <td className="actions">
+              {k.revoked ? (
+                <span className="status-pill failed">revoked</span>
+              ) : (
+                <button
+                  type="button"
+                  className="button small danger-outline"
+                  aria-label={`Revoke ${k.name}`}
+                  onClick={async () => {
+                    try {
+                      await loupe.keys.revoke(k.id);
+                      await load();
+                    } catch (e) {
+                      setError(e);
+                    }
+                  }}
+                >
+                  Revoke
+                </button>
+              )}
+            </td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { loupe, type Catalog, type CatalogObjects } from '../../lib/api';
 import { ErrorNotice } from '../ErrorNotice';
+import { AdminTable } from './AdminTable';
 import { CatalogRow } from './CatalogRow';
 import { ObjectsSelect } from './ObjectsSelect';
 
@@ -85,30 +86,14 @@ export function Catalogs({ catalogs, onChange }: { catalogs: Catalog[]; onChange
         </button>
       </form>
       <ErrorNotice error={error} onDismiss={() => setError(null)} />
-      {catalogs.length === 0 ? (
-        <p className="empty">No catalogs yet.</p>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="catalogs-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Slug</th>
-                <th scope="col">Items</th>
-                <th scope="col">Finds</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {catalogs.map((c) => (
-                <CatalogRow key={c.slug} catalog={c} onChange={onChange} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AdminTable
+        testId="catalogs-table"
+        columns={['Name', 'Slug', 'Items', 'Finds']}
+        actions
+        rows={catalogs}
+        empty="No catalogs yet."
+        row={(c) => <CatalogRow key={c.slug} catalog={c} onChange={onChange} />}
+      />
     </section>
   );
 }

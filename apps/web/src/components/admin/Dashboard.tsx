@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
 import { loupe, type Catalog, type Job, type Stats } from '../../lib/api';
 import { ErrorNotice } from '../ErrorNotice';
+import { AdminTable } from './AdminTable';
 import { useSignOut } from './AdminGate';
 import { Stat } from './Stat';
 import { Reindex } from './Reindex';
@@ -87,42 +88,28 @@ export function Dashboard() {
 
       <section aria-labelledby="jobs-heading" className="panel">
         <h2 id="jobs-heading">Recent ingest jobs</h2>
-        {jobs.length === 0 ? (
-          <p className="empty">No jobs yet.</p>
-        ) : (
-          <div className="table-wrap">
-            <table data-testid="jobs-table">
-              <thead>
-                <tr>
-                  <th scope="col">Job</th>
-                  <th scope="col">Catalog</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Files</th>
-                  <th scope="col">Failed</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {jobs.map((j) => (
-                  <tr key={j.id}>
-                    <td>
-                      <Link href={`/admin/catalogs/${encodeURIComponent(j.catalog)}?job=${j.id}`}>#{j.id}</Link>
-                    </td>
-                    <td>{j.catalog}</td>
-                    <td>
-                      <span className={`status-pill ${j.status}`}>{j.status}</span>
-                    </td>
-                    <td>
-                      {j.done} / {j.total}
-                    </td>
-                    <td>{j.failed}</td>
-                    <td>{new Date(j.createdAt).toLocaleString()}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <AdminTable
+          testId="jobs-table"
+          columns={['Job', 'Catalog', 'Status', 'Files', 'Failed', 'Created']}
+          rows={jobs}
+          empty="No jobs yet."
+          row={(j) => (
+            <tr key={j.id}>
+              <td>
+                <Link href={`/admin/catalogs/${encodeURIComponent(j.catalog)}?job=${j.id}`}>#{j.id}</Link>
+              </td>
+              <td>{j.catalog}</td>
+              <td>
+                <span className={`status-pill ${j.status}`}>{j.status}</span>
+              </td>
+              <td>
+                {j.done} / {j.total}
+              </td>
+              <td>{j.failed}</td>
+              <td>{new Date(j.createdAt).toLocaleString()}</td>
+            </tr>
+          )}
+        />
       </section>
 
       <ApiKeys />

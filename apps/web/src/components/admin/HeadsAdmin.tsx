@@ -12,6 +12,7 @@ import {
   type MetadataField as Field,
 } from '../../lib/api';
 import { ErrorNotice } from '../ErrorNotice';
+import { AdminTable } from './AdminTable';
 
 const pct = (n: number | null | undefined) => (n === null || n === undefined ? '—' : formatPercent(n));
 
@@ -229,38 +230,34 @@ export function HeadsAdmin({ slug }: { slug: string }) {
             </span>
           </h2>
           <SmallSplitWarning items={selected.metrics.validationExamples} />
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">class</th>
-                  <th scope="col">precision</th>
-                  <th scope="col">recall</th>
-                  <th scope="col">F1</th>
-                  <th scope="col">kNN F1{selected.metrics.knn ? ` (k=${selected.metrics.knn.k})` : ''}</th>
-                  <th scope="col">support</th>
-                </tr>
-              </thead>
-              <tbody>
-                {(selected.metrics.validation?.perClass ?? []).map((c, i) => (
-                  <tr key={c.label}>
-                    <th scope="row">{c.label}</th>
-                    <td>{pct(c.precision)}</td>
-                    <td>{pct(c.recall)}</td>
-                    <td>{pct(c.f1)}</td>
-                    <td>{pct(selected.metrics.knn?.perClass[i]?.f1)}</td>
-                    <td>{c.support}</td>
-                  </tr>
-                ))}
-                <tr>
-                  <th scope="row">accuracy</th>
-                  <td colSpan={3}>{pct(selected.metrics.validation?.accuracy)}</td>
-                  <td>{pct(selected.metrics.knn?.accuracy)}</td>
-                  <td>{selected.metrics.validation?.count ?? 0}</td>
-                </tr>
-              </tbody>
-            </table>
-          </div>
+          <AdminTable
+            columns={[
+              'class',
+              'precision',
+              'recall',
+              'F1',
+              `kNN F1${selected.metrics.knn ? ` (k=${selected.metrics.knn.k})` : ''}`,
+              'support',
+            ]}
+            rows={selected.metrics.validation?.perClass ?? []}
+            row={(c, i) => (
+              <tr key={c.label}>
+                <th scope="row">{c.label}</th>
+                <td>{pct(c.precision)}</td>
+                <td>{pct(c.recall)}</td>
+                <td>{pct(c.f1)}</td>
+                <td>{pct(selected.metrics.knn?.perClass[i]?.f1)}</td>
+                <td>{c.support}</td>
+              </tr>
+            )}
+          >
+            <tr>
+              <th scope="row">accuracy</th>
+              <td colSpan={3}>{pct(selected.metrics.validation?.accuracy)}</td>
+              <td>{pct(selected.metrics.knn?.accuracy)}</td>
+              <td>{selected.metrics.validation?.count ?? 0}</td>
+            </tr>
+          </AdminTable>
           <p>
             <label>
               <input
