@@ -243,31 +243,23 @@ function BoxShape({
   // The label's width is estimated (SVG text cannot be measured before it renders); textLength makes the text fit
   // that width exactly, whatever the font.
   const textWidth = label.length * font * 0.6;
+  // The box's outline; a dashed or dotted one is drawn over a dark, wider one so that it shows on any photo.
+  const outline = {
+    x: b.x0,
+    y: b.y0,
+    width: b.x1 - b.x0,
+    height: b.y1 - b.y0,
+    fill: 'none',
+    vectorEffect: 'non-scaling-stroke',
+  };
   return (
     <g data-testid={testId} data-label={b.label}>
-      {dashed || dotted ? (
-        <rect
-          x={b.x0}
-          y={b.y0}
-          width={b.x1 - b.x0}
-          height={b.y1 - b.y0}
-          fill="none"
-          stroke="#000"
-          strokeOpacity={0.55}
-          strokeWidth={5}
-          vectorEffect="non-scaling-stroke"
-        />
-      ) : null}
+      {dashed || dotted ? <rect {...outline} stroke="#000" strokeOpacity={0.55} strokeWidth={5} /> : null}
       <rect
-        x={b.x0}
-        y={b.y0}
-        width={b.x1 - b.x0}
-        height={b.y1 - b.y0}
-        fill="none"
+        {...outline}
         stroke={color}
         strokeWidth={3}
         strokeDasharray={dashed ? '10 6' : dotted ? '3 4' : undefined}
-        vectorEffect="non-scaling-stroke"
       />
       <rect x={b.x0} y={top} width={textWidth + font * 0.6} height={tag} fill={color} rx={dashed ? 0 : font * 0.2} />
       <text
