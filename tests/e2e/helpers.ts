@@ -99,6 +99,20 @@ export async function showLooseResults(page: Page): Promise<void> {
   if ((await fold.count()) > 0 && (await fold.getAttribute('open')) === null) await fold.locator('summary').click();
 }
 
+/**
+ * Clicks "More like this" on the second result (unfolding the loose ones first) and waits for the item search;
+ * returns that item's id and title.
+ */
+export async function moreLikeSecondResult(page: Page): Promise<{ id: number; title: string }> {
+  await showLooseResults(page);
+  const second = page.getByTestId('result').nth(1);
+  const id = Number(await second.getAttribute('data-item-id'));
+  const title = (await second.getByTestId('result-title').textContent())!;
+  await second.getByRole('button', { name: /^More like / }).click();
+  await expect(page.getByTestId('mode-badge')).toHaveAttribute('data-mode', 'item');
+  return { id, title };
+}
+
 /** The result grid as [id, score] pairs, in order (read in one go: the grid may change under a slower walk). */
 export function resultList(page: Page): Promise<Array<[number, string]>> {
   return page

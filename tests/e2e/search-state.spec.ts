@@ -2,7 +2,7 @@
 // after a search, the URL says what is shown (Back/Forward after "More like this", filters, reload), and a failed
 // query keeps the results already there, with a plain-words error above them.
 import { expect, test } from '@playwright/test';
-import { photoTransfer, resultList, screenshot, searchWith, showLooseResults } from './helpers';
+import { moreLikeSecondResult, photoTransfer, resultList, screenshot, searchWith } from './helpers';
 import { fixture } from './paths';
 
 test.describe('search page state', () => {
@@ -50,12 +50,7 @@ test.describe('search page state', () => {
     await expect(page.getByTestId('status')).toHaveText(/^\d+ results$/);
     const uploaded = await resultList(page);
 
-    await showLooseResults(page);
-    const second = page.getByTestId('result').nth(1);
-    const id = Number(await second.getAttribute('data-item-id'));
-    const title = (await second.getByTestId('result-title').textContent())!;
-    await second.getByRole('button', { name: /^More like / }).click();
-    await expect(page.getByTestId('mode-badge')).toHaveAttribute('data-mode', 'item');
+    const { id, title } = await moreLikeSecondResult(page);
     await expect(page).toHaveURL(new RegExp(`\\?catalog=demo&item=${id}$`));
 
     // Back: the uploaded photo and its results, and the URL agrees (no item).

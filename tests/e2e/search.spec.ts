@@ -1,7 +1,7 @@
 // Search by image in real Chromium against the real model: classes, boxes, heatmap, crop search, filters, paging,
 // more like this, the item page, and clear messages for files that are not images.
 import { expect, test } from '@playwright/test';
-import { photoTransfer, resultList, screenshot, searchWith, showLooseResults } from './helpers';
+import { moreLikeSecondResult, photoTransfer, resultList, screenshot, searchWith, showLooseResults } from './helpers';
 import { fixture, photo } from './paths';
 
 test.describe('search by image', () => {
@@ -98,13 +98,7 @@ test.describe('search by image', () => {
   test('more like this searches by an indexed item, and the item page shows it', async ({ page }) => {
     await page.goto('/');
     await searchWith(page, 'espresso.jpg');
-    await showLooseResults(page);
-    const second = page.getByTestId('result').nth(1);
-    const id = Number(await second.getAttribute('data-item-id'));
-    const title = (await second.getByTestId('result-title').textContent())!;
-
-    await second.getByRole('button', { name: /^More like / }).click();
-    await expect(page.getByTestId('mode-badge')).toHaveAttribute('data-mode', 'item');
+    const { id, title } = await moreLikeSecondResult(page);
     await expect(page).toHaveURL(new RegExp(`\\?item=${id}$`));
     await expect(page.getByTestId('query-image').locator('img').first()).toHaveAttribute('alt', title);
     await expect(page.getByTestId('status')).toHaveText(/^\d+ results$/);
