@@ -210,4 +210,15 @@ test.describe('admin', () => {
     await expect(page.getByTestId('key-e2e-admin')).toContainText('revoked');
     expect((await stats(adminKey)).status()).toBe(401);
   });
+
+  test('on a phone the dashboard fits the screen: wide tables scroll inside their own box, not the page', async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn(page);
+    await expect(page.getByTestId('catalog-demo')).toBeVisible();
+    await expect(page.getByTestId('key-e2e-read')).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const table = page.getByTestId('catalogs-table');
+    expect(await table.evaluate((t) => t.parentElement!.scrollWidth > t.parentElement!.clientWidth), 'the catalogs table is wider than a phone').toBe(true);
+    await screenshot(page, 'admin-phone');
+  });
 });
