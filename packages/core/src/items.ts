@@ -3,6 +3,7 @@
 import type { ClassifierHead, HydratedItem } from '@loupe/db';
 import { NotFoundError } from './errors.ts';
 import type { LoupeContext } from './context.ts';
+import { copiesOf } from './same-image.ts';
 import type { ItemHeadLabel, ResultCopy } from './types.ts';
 
 export interface ItemView {
@@ -44,8 +45,7 @@ export function createItems(ctx: LoupeContext) {
       const [view] = await withLabels([item], await scope.slugOf(item.catalogId), await heads.activeHead(item.catalogId));
       const copies = (await store.items.withContentHash(item.contentHash)).filter((c) => c.id !== item.id);
       if (copies.length === 0) return view!;
-      const alsoIn = await Promise.all(copies.map(async (c) => ({ id: c.id, catalog: await scope.slugOf(c.catalogId), externalId: c.externalId, title: c.title })));
-      return { ...view!, alsoIn };
+      return { ...view!, alsoIn: await copiesOf(scope, copies) };
     },
 
     /** A page of a catalog's items in id order, optionally only those whose top class is `classId`. */

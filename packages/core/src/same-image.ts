@@ -3,7 +3,10 @@
 // the hit that leads by `leadsBefore` is the result (its id, catalog, score and match), and the others are listed in
 // its `alsoIn`. Filters have already been applied to each hit on its own, so a copy that fails them (its catalog's
 // calibration gives it a weaker match than `minMatch`, say) is neither a result nor listed.
+import type { Item } from '@loupe/db';
+import type { CatalogScope } from './catalogs.ts';
 import { MATCHES, type Match } from './relevance.ts';
+import type { ResultCopy } from './types.ts';
 
 export interface RankedHit {
   id: number;
@@ -48,4 +51,11 @@ export class ImageGroups<H extends RankedHit> {
       }
     }
   }
+}
+
+/** Other catalogs' items of the same image, as a result (or an item's page) lists them. */
+export async function copiesOf(scope: CatalogScope, items: readonly Item[]): Promise<ResultCopy[]> {
+  const out: ResultCopy[] = [];
+  for (const i of items) out.push({ id: i.id, catalog: await scope.slugOf(i.catalogId), externalId: i.externalId, title: i.title });
+  return out;
 }

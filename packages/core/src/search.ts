@@ -12,8 +12,8 @@ import { FEATURE_DIM, type LoupeContext } from './context.ts';
 import { atLeast, MATCHES, matchOf, type Match, type MatchThresholds } from './relevance.ts';
 import { OBJECT_SLOTS } from './index-manager.ts';
 import { isRegion } from './image-input.ts';
-import { ImageGroups } from './same-image.ts';
-import type { ObjectRegion, ObjectSearchResponse, ObjectSearchResult, QueryAnalysis, QueryObjectResults, ResultCopy, SearchOptions, SearchResponse, SearchResult } from './types.ts';
+import { copiesOf, ImageGroups } from './same-image.ts';
+import type { ObjectRegion, ObjectSearchResponse, ObjectSearchResult, QueryAnalysis, QueryObjectResults, SearchOptions, SearchResponse, SearchResult } from './types.ts';
 
 /** How long an unused query stays pageable, and how many are kept (the oldest go first). */
 const CURSOR_TTL_MS = 15 * 60_000;
@@ -149,19 +149,12 @@ export function createSearch(ctx: LoupeContext) {
       const object = hit.objectId === undefined ? undefined : item.objects?.[hit.objectId % OBJECT_SLOTS];
       if (object) result.region = regionOf(object);
       if (labels) result.label = labels.get(item.id) ?? null;
-      if (copies.length > 0) result.alsoIn = await copiesOf(copies.map((h) => byId.get(h.id)!));
+      if (copies.length > 0) result.alsoIn = await copiesOf(scope, copies.map((h) => byId.get(h.id)!));
       results.push(result);
     }
     q.usedAt = performance.now();
     const more = q.results.ranked.length > offset + k;
     return { query: q.query, results, nextCursor: more ? `${token}.${offset + k}` : null, tookMs: Math.round(performance.now() - started) };
-  }
-
-  /** The other catalogs' copies of a result's image, as the result lists them. */
-  async function copiesOf(items: HydratedItem[]): Promise<ResultCopy[]> {
-    const out: ResultCopy[] = [];
-    for (const i of items) out.push({ id: i.id, catalog: await scope.slugOf(i.catalogId), externalId: i.externalId, title: i.title });
-    return out;
   }
 
   /**
@@ -233,7 +226,7 @@ export function createSearch(ctx: LoupeContext) {
       if (!hit || !item || !object) continue; // deleted since the index was read
       const result: ObjectSearchResult = { id: hit.id, score: hit.score, match: hit.match, item, catalog: await scope.slugOf(item.catalogId), region: regionOf(object) };
       if (labels) result.label = labels.get(hit.id) ?? null;
-      if (copies.length > 0) result.alsoIn = await copiesOf(copies.map((h) => items.get(h.id)!));
+      if (copies.length > 0) result.alsoIn = await copiesOf(scope, copies.map((h) => items.get(h.id)!));
       results.push(result);
     }
     return results;

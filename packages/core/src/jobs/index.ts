@@ -131,8 +131,8 @@ export function createJobs(deps: JobsDeps) {
      * Queues an upload's files, saved in `dir` (from `newUploadDir`) under any unique names: one zip alone, a manifest
      * (.jsonl/.csv) with the images it names, or images. Each file gets its own name back where it can (a manifest
      * names its images so, and an item's title is its file's name); a name sent again goes, with its name, into a
-     * folder of its own (`copy-2/`, …). A refused
-     * upload (two zips, a zip among images, a manifest that cannot be read) leaves nothing behind.
+     * folder of its own (`copy-2/`, …). A refused upload (two zips, a zip among images, a manifest that cannot be
+     * read) leaves nothing behind.
      */
     async enqueueUpload(dir: string, files: ReadonlyArray<{ name: string; path: string }>, options: { catalog: string; catalogName?: string }): Promise<JobView> {
       try {
