@@ -31,6 +31,8 @@ export {
   type TrainCatalogHeadResult,
 } from './heads.ts';
 export { CALIBRATION_EDITS, CALIBRATION_SAMPLE, MATCHES, UNCALIBRATED_SAME, matchOf, thresholdsFrom, quantile, type Match, type MatchThresholds, type Relevance } from './relevance.ts';
+export { SAME_VERIFICATION, sameImageInliers } from './verify-same.ts';
+export { SAME_CHECKS } from './search.ts';
 export { CATALOG_OBJECTS } from '@loupe/db';
 export {
   startJobWorker,

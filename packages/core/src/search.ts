@@ -13,6 +13,7 @@ import { atLeast, MATCHES, matchOf, type Match, type MatchThresholds } from './r
 import { OBJECT_SLOTS } from './index-manager.ts';
 import { isRegion } from './image-input.ts';
 import { copiesOf, ImageGroups } from './same-image.ts';
+import { sameCheck, type SameCheck } from './verify-same.ts';
 import type { ObjectRegion, ObjectSearchResponse, ObjectSearchResult, QueryAnalysis, QueryObjectResults, SearchOptions, SearchResponse, SearchResult } from './types.ts';
 
 /** How long an unused query stays pageable, and how many are kept (the oldest go first). */
@@ -24,6 +25,11 @@ const MAX_PAGE = 1000;
  * reaches this far below its lowest result, so that no copy of an image on it can turn up on a later page.
  */
 const SAME_SCORE = 1e-4;
+/**
+ * How many "same" candidates of one query are checked geometrically (verify-same.ts), best score first: each costs
+ * a read and decode of the item's original and an ORB match (~0.1–0.2 s). Those after them keep the cosine's verdict.
+ */
+export const SAME_CHECKS = 5;
 
 type KeptHit = SearchHit & { match: Match; objectId?: number };
 
@@ -35,6 +41,12 @@ interface PreparedQuery {
   /** Only hits at least this strong; the thresholds of each catalog met so far. */
   minMatch: Match | undefined;
   thresholds: Map<number, MatchThresholds>;
+  /**
+   * Where the query's image is at hand (an image or region query, an item's original): a cosine "same" is checked
+   * against the item's original and demoted to "similar" when the photos do not match geometrically. `checks`: how
+   * many checks are left (SAME_CHECKS per query).
+   */
+  verify: { check: SameCheck; checks: number } | undefined;
   /** A region query also matches the items' objects (the object index); a hit through one names it (`objectId`). */
   objects: boolean;
   /**
@@ -123,13 +135,15 @@ export function createSearch(ctx: LoupeContext) {
       for (const h of added) q.seen.add(h.id);
       const unknown = added.map((h) => index.catalogOf(h.id)).filter((c): c is number => c !== undefined && !q.thresholds.has(c));
       for (const [catalogId, t] of await relevance.thresholds(unknown)) q.thresholds.set(catalogId, t);
-      const kept: KeptHit[] = [];
+      const matched: KeptHit[] = [];
       for (const h of added) {
         const t = q.thresholds.get(index.catalogOf(h.id) ?? -1);
         if (!t) continue; // deleted since the index was read
-        const match = matchOf(h.score, t);
-        if (q.minMatch === undefined || atLeast(match, q.minMatch)) kept.push({ ...h, match });
+        matched.push({ ...h, match: matchOf(h.score, t) });
       }
+      if (q.verify) await verifySame(q.verify, matched);
+      // after the check: a demoted "same" does not pass a "same" filter
+      const kept = matched.filter((h) => q.minMatch === undefined || atLeast(h.match, q.minMatch));
       q.results.add(kept, q.collapse ? await store.items.contentHashes(kept.map((h) => h.id)) : undefined);
       q.asked = asked;
       q.floor = wider.at(-1)?.score ?? -Infinity;
@@ -158,6 +172,29 @@ export function createSearch(ctx: LoupeContext) {
   }
 
   /**
+   * Checks the first "same" hits (in rank order, as many as checks are left) against their items' originals: a photo
+   * that does not match the query geometrically becomes "similar". Where the check cannot judge (an image too small,
+   * an original that cannot be read, OpenCV failing to load) the cosine's verdict stays.
+   */
+  async function verifySame(verify: { check: SameCheck; checks: number }, hits: KeptHit[]): Promise<void> {
+    const candidates = hits.filter((h) => h.match === 'same').slice(0, verify.checks);
+    if (candidates.length === 0) return;
+    verify.checks -= candidates.length;
+    const items = new Map((await store.items.getByIds(candidates.map((h) => h.id), { modelId })).map((i) => [i.id, i]));
+    for (const h of candidates) {
+      const item = items.get(h.id);
+      if (!item) continue;
+      try {
+        const verdict = await verify.check.isSame(await ctx.storage.read(item.storedFile));
+        if (verdict && !verdict.same) h.match = 'similar';
+        ctx.logger?.debug?.({ item: h.id, score: h.score, inliers: verdict?.inliers ?? null }, 'same: geometric check');
+      } catch (error) {
+        ctx.logger?.warn?.({ item: h.id, err: (error as Error).message }, 'same: the geometric check failed; the cosine decides');
+      }
+    }
+  }
+
+  /**
    * A region's hits from both indexes, one per item, by the better score: the whole item's vector, or one of its
    * objects (then the hit names that object). `asked` of them at most.
    */
@@ -172,7 +209,7 @@ export function createSearch(ctx: LoupeContext) {
     return [...best.values()].sort((a, b) => b.score - a.score).slice(0, asked);
   }
 
-  function start(vector: Float32Array, opts: SearchOptions, s: Scope, query: QueryAnalysis | null, excludeId?: number, objects = false) {
+  function start(vector: Float32Array, opts: SearchOptions, s: Scope, query: QueryAnalysis | null, excludeId?: number, objects = false, image?: () => Promise<ImageInput>) {
     const q: PreparedQuery = {
       vector,
       query,
@@ -181,6 +218,7 @@ export function createSearch(ctx: LoupeContext) {
       filter: { ef: opts.ef, minScore: opts.minScore, classId: opts.classId, exact: opts.exact, catalogIds: s.catalogIds, excludeId, ids: s.ids },
       minMatch: checkMinMatch(opts.minMatch),
       thresholds: new Map(),
+      verify: image ? { check: sameCheck(image), checks: SAME_CHECKS } : undefined,
       results: new ImageGroups(),
       collapse: spansCatalogs(s),
       seen: new Set(),
@@ -252,8 +290,13 @@ export function createSearch(ctx: LoupeContext) {
         const query = queryOf(r.value);
         if (s.head) query.head = await heads.describe(s.head, r.value.vector, r.value.featureMap);
         // A region of the query is matched against the items' objects too, where objects are kept.
-        const { q, token } = start(r.value.vector, opts, s, query, undefined, ctx.objects && isRegion(queries[r.index]!));
-        out.push({ index: r.index, ok: true, value: await page(q, token, 0, k, started) });
+        const image = queries[r.index]!;
+        const { q, token } = start(r.value.vector, opts, s, query, undefined, ctx.objects && isRegion(image), async () => image);
+        const value = await page(q, token, 0, k, started);
+        // A cursor keeps the query's image for the check of later pages only while they may hold a "same" (the first
+        // page ended on one); once checked, only its features are kept.
+        if (q.verify && !q.verify.check.prepared && value.results.at(-1)?.match !== 'same') q.verify = undefined;
+        out.push({ index: r.index, ok: true, value });
       }
       return out;
     },
@@ -293,7 +336,13 @@ export function createSearch(ctx: LoupeContext) {
       await index.catchUp();
       const vector = index.vectorOf(itemId);
       if (!vector) throw new NotFoundError(`item ${itemId} is not indexed for model ${modelId}`);
-      const { q, token } = start(vector, opts, await resolveScope(opts), null, itemId);
+      // its original, for the geometric check of "same" results (read only when one needs checking)
+      const original = async () => {
+        const [item] = await store.items.getByIds([itemId], { modelId });
+        if (!item) throw new NotFoundError(`item ${itemId} is gone`);
+        return ctx.storage.read(item.storedFile);
+      };
+      const { q, token } = start(vector, opts, await resolveScope(opts), null, itemId, false, original);
       return page(q, token, 0, k, started);
     },
 

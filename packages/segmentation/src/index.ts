@@ -3,3 +3,4 @@ export { createSegmenter, type MaskMethod, type ObjectBox, type ObjectMask, type
 export { decodeRle, encodePlaced, encodeRle, maskArea, maskIoU, type BinaryMask, type PlacedMask, type Rle } from './rle.ts';
 export { maskPng } from './png.ts';
 export { SegmentationError, type SegmentationErrorCode } from './errors.ts';
+export { loadOpenCv, type OpenCv } from './opencv.ts';
