@@ -382,7 +382,9 @@ Each catalog measures its own thresholds when it is ingested (\`packages/core/sr
 copies of its items (other edits than the ones below), "similar" from pairs of its items. Here ${p.catalogPhotos} real
 photos form the catalog and ${p.heldOutPhotos} others (split by scene, so a stereo pair stays on one side) are held out;
 every edit of the near-duplicate benchmark is a query. The catalog chose **same ≥ ${f(p.thresholds.same, 4)}** and
-**similar ≥ ${f(p.thresholds.similar, 4)}**.
+**similar ≥ ${f(p.thresholds.similar, 4)}**. A cosine "same" is then checked geometrically against the item's original
+(ORB + RANSAC homography inliers, \`packages/core/src/verify-same.ts\`): a photo of a similar scene that is not the
+same photo becomes "similar", and so may an edit too deformed to match (it is then listed among the misses).
 
 | measure | value | target |
 |:--|--:|--:|
