@@ -32,7 +32,7 @@ const CSP = [
 
 const config: NextConfig = {
   turbopack: { resolveAlias: sources },
-  serverExternalPackages: ['hnswlib-node', 'onnxruntime-node', 'sharp', 'better-sqlite3', '@prisma/client', 'pg', 'pino', 'yauzl', 'onnx-proto'],
+  serverExternalPackages: ['hnswlib-node', 'onnxruntime-node', 'sharp', 'better-sqlite3', '@prisma/client', 'pg', 'pino', 'yauzl', 'onnx-proto', 'piscina'],
   transpilePackages: ['@loupe/api', '@loupe/core', '@loupe/db', '@loupe/detection', '@loupe/embedding', '@loupe/heads', '@loupe/vector-index', '@loupe/client'],
   poweredByHeader: false,
   reactStrictMode: true,

@@ -8,6 +8,8 @@ const schema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   LOUPE_DEVICE: z.enum(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'),
   LOUPE_THREADS: z.coerce.number().int().positive().optional(),
+  /** Inference worker threads on the CPU (`--workers` overrides): cores ÷ threads by default, 0 for none. */
+  LOUPE_INFERENCE_WORKERS: z.coerce.number().int().min(0).optional(),
   /** How images become vectors (GeM by default; 'avg' keeps data indexed before GeM was the default). */
   LOUPE_POOLING: z.enum(['gem', 'avg']).default('gem'),
   /** Which build of the network runs (`--precision` overrides): fp32, or int8 (faster on CPUs, its own vector model id). */

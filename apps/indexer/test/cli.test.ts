@@ -125,6 +125,21 @@ describe('loupe CLI', () => {
     assert.match(bad.stderr, /Allowed choices are fp32, int8/);
   });
 
+  it('--workers N (or LOUPE_INFERENCE_WORKERS) sizes the inference pool; 0 runs the network on the main thread; same vectors', async () => {
+    const one = await loupe('embed', '--json', '-v', '--device', 'cpu', '--workers', '1', photo('cat.jpg'));
+    const none = await loupeWith({ LOUPE_INFERENCE_WORKERS: '0' }, 'embed', '--json', '-v', '--device', 'cpu', photo('cat.jpg'));
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(none.code, 0, none.stderr);
+    assert.match(one.stderr, /using execution provider cpu in 1 worker thread/);
+    assert.doesNotMatch(none.stderr, /worker thread/);
+    const [a, b] = [JSON.parse(one.stdout).vector as number[], JSON.parse(none.stdout).vector as number[]];
+    const dot = a.reduce((sum, v, i) => sum + v * b[i]!, 0);
+    assert.ok(dot > 0.99999, `pooled vs main-thread cosine ${dot}`);
+    const bad = await loupe('classify', '--workers', '-1', photo('cat.jpg'));
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /expected a whole number ≥ 0, got "-1"/);
+  });
+
   it('localize adds the boxes and writes a heatmap PNG', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'loupe-cli-')), 'heat.png');
     const { code, stdout } = await loupe('localize', '--json', '--heatmap', out, photo('giraffe-zebra.jpg'));

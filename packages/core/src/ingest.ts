@@ -76,6 +76,17 @@ export async function runIngest(
   const masks = catalog.objects === 'masks';
   const indexes = [await deps.index(), ...(objects ? [await objects.index()] : [])];
   const started = performance.now();
+  const stagesMs: IngestSummary['stagesMs'] = { prepare: 0, decode: 0, inference: 0, objects: 0, files: 0, database: 0, index: 0 };
+  /** Adds the wall time of `work` to a stage. */
+  const timed = async <T>(stage: keyof IngestSummary['stagesMs'], work: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      stagesMs[stage] += performance.now() - t0;
+    }
+  };
+  const embedderBefore = embedder.info().timings;
   let job: Job;
   let resumed: boolean;
   if (options.claimed) {
@@ -140,6 +151,7 @@ export async function runIngest(
         await outcome('failed', item.key, tooBig);
         continue;
       }
+      const t0 = performance.now();
       let bytes: Uint8Array;
       try {
         bytes = await item.read();
@@ -160,6 +172,7 @@ export async function runIngest(
         await outcome('failed', item.key, firstLine(error));
         continue;
       }
+      stagesMs.prepare += performance.now() - t0;
       yield { entry: item, bytes, hash, format };
     }
   }
@@ -183,9 +196,10 @@ export async function runIngest(
     }
   };
   const storeOne = async (p: Prepared, analysis: ImageAnalysis) => {
-    const found = await detectObjects(p);
-    const { storedFile, thumbnailFile } = await storage.store(p.bytes, p.hash, p.format);
+    const found = await timed('objects', () => detectObjects(p));
+    const { storedFile, thumbnailFile } = await timed('files', () => storage.store(p.bytes, p.hash, p.format));
     const { entry } = p;
+    const writing = performance.now();
     try {
       const { item } = await store.items.insert({
         catalogId: catalog.id,
@@ -205,6 +219,7 @@ export async function runIngest(
         ...(found ? { objects: found.stored } : {}),
         jobFile: { jobId: job.id, path: entry.key },
       });
+      stagesMs.database += performance.now() - writing;
       // Auto-label (issue 7): the catalog's active head, if any, labels the new item (marked "predicted").
       await deps.onItemStored?.(item, analysis.vector);
       progress.added++;
@@ -250,22 +265,29 @@ export async function runIngest(
     else enqueue(p.entry.key, () => storeOne(p, result.value));
     if (++sinceCatchUp >= batch) {
       sinceCatchUp = 0;
-      enqueue('(index)', async () => {
-        for (const index of indexes) {
-          await index.catchUp();
-          if (index.pendingSnapshotChanges >= deps.snapshotEvery) await index.snapshot();
-        }
-      });
+      enqueue('(index)', () =>
+        timed('index', async () => {
+          for (const index of indexes) {
+            await index.catchUp();
+            if (index.pendingSnapshotChanges >= deps.snapshotEvery) await index.snapshot();
+          }
+        }),
+      );
     }
     if (queued > 2 * batch) await chain;
   }
   await chain;
   if (failure) throw failure.error;
-  for (const index of indexes) {
-    await index.catchUp();
-    await index.snapshot();
-  }
+  await timed('index', async () => {
+    for (const index of indexes) {
+      await index.catchUp();
+      await index.snapshot();
+    }
+  });
   await report(true);
+  const embedderAfter = embedder.info().timings;
+  stagesMs.decode = embedderAfter.decodeMs - embedderBefore.decodeMs;
+  stagesMs.inference = embedderAfter.inferenceMs - embedderBefore.inferenceMs;
   const interrupted = options.signal?.aborted ?? false;
   // A claimed job is finished by the job runner that holds its lease (with the result); a direct run finishes here.
   if (!interrupted && !options.claimed) job = await store.jobs.finish(job.id, { status: 'done' });
@@ -287,6 +309,7 @@ export async function runIngest(
     duplicates: job.filesDuplicate,
     failed,
     tookMs: Math.round(performance.now() - started),
+    stagesMs: Object.fromEntries(Object.entries(stagesMs).map(([k, v]) => [k, Math.round(v)])) as IngestSummary['stagesMs'],
   };
 }
 

@@ -183,6 +183,7 @@ export function facade(ctx: LoupeContext): Loupe {
       const s = await store.stats();
       const index = await ctx.index();
       await index.catchUp();
+      const info = (await ctx.loadedEmbedder())?.info();
       return {
         catalogs: s.catalogs,
         items: s.items,
@@ -190,7 +191,8 @@ export function facade(ctx: LoupeContext): Loupe {
         model: ctx.modelId,
         pooling: ctx.pooling,
         precision: ctx.precision,
-        provider: (await ctx.loadedEmbedder())?.info().provider ?? null,
+        provider: info?.provider ?? null,
+        inferenceWorkers: info?.workers ?? null,
         database: s.provider,
         sequence: index.coveredSequence,
       };

@@ -75,6 +75,15 @@ export interface IngestSummary {
   duplicates: number;
   failed: Array<{ file: string; reason: string }>;
   tookMs: number;
+  /**
+   * Where this run's time went, in milliseconds of wall time spent in each stage (summed over items; stages overlap —
+   * the network works while earlier items are stored — so they add up to more than tookMs): reading, hashing and
+   * probing files (`prepare`), decoding and resizing (`decode`), the network (`inference`), detecting objects with
+   * their crop pass (`objects`), writing the original and its thumbnail (`files`), the database (`database`) and
+   * the index catch-up and snapshots (`index`). With objects on, their crop pass counts in `objects` and also in
+   * `decode` and `inference`.
+   */
+  stagesMs: { prepare: number; decode: number; inference: number; objects: number; files: number; database: number; index: number };
 }
 
 export interface IngestOptions {
@@ -205,6 +214,8 @@ export interface LoupeStats {
   precision: Precision;
   /** The execution provider in use; null while the network is not loaded yet. */
   provider: string | null;
+  /** Inference worker threads on the CPU (0: the session runs in this thread, e.g. on a GPU); null while not loaded. */
+  inferenceWorkers: number | null;
   database: 'sqlite' | 'postgresql';
   sequence: number;
 }

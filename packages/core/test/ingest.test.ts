@@ -75,6 +75,11 @@ describe('ingest', () => {
     assert.match(reasons['bomb.png']!, /too large.*50000×50000/);
     const stats = await loupe.stats();
     assert.deepEqual([stats.items, stats.indexed, stats.catalogs], [4, 4, 1]);
+    // Where the time went: every stage that ran has its time; the network ran in the inference pool.
+    const { stagesMs } = summary;
+    assert.deepEqual(Object.keys(stagesMs).sort(), ['database', 'decode', 'files', 'index', 'inference', 'objects', 'prepare']);
+    for (const stage of ['prepare', 'decode', 'inference', 'files', 'database'] as const) assert.ok(stagesMs[stage] > 0, `${stage}: ${stagesMs[stage]} ms`);
+    assert.ok(stats.inferenceWorkers! >= 1, `inference workers: ${stats.inferenceWorkers}`);
     // Stored: content-addressed original and a WebP thumbnail per item.
     const page = await loupe.store.items.list({ limit: 10 });
     for (const item of page.items) {

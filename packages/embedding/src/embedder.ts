@@ -8,7 +8,8 @@ import { DEFAULT_POOLING, DEFAULT_PRECISION, POOLINGS, PRECISIONS, vectorModelId
 import { loadModelFiles } from './model-store.ts';
 import { featureMapAt, imageVector, INPUT_SIZE, localizeClasses, topPredictions, vectorOutput, type ClassifierHead } from './postprocess.ts';
 import { toNHWCBatch } from './preprocess.ts';
-import { openSession, type ProviderSession } from './providers.ts';
+import { openPooledSession, poolLayout } from './inference-pool.ts';
+import { cudaUnavailableReason, openSession, webgpuUnavailableReason, type ProviderSession, type SessionSettings } from './providers.ts';
 import type {
   AnalyzeOptions,
   Embedder,
@@ -62,6 +63,40 @@ async function* batches<T>(items: Iterable<T> | AsyncIterable<T>, size: number):
   if (batch.length > 0) yield batch;
 }
 
+/**
+ * The session the embedder runs on. On the CPU, a pool of worker threads (inference-pool.ts) unless `workers: 0`; on a
+ * GPU, one session in this thread, and a GPU provider that fails during a run is replaced by the CPU and the same batch
+ * is rerun (see openSession).
+ */
+async function openRunner(onnxPath: string, options: EmbedderOptions, settings: SessionSettings): Promise<ProviderSession> {
+  const device = options.device ?? 'auto';
+  const layout = poolLayout(options);
+  if (layout.workers === 0) return openSession(onnxPath, device, settings);
+  const pooled = () => openPooledSession(onnxPath, { ...layout, sessionConfig: settings.sessionConfig });
+  // Where 'auto' can only end on the CPU, the pool is opened straight away (no session in this thread first).
+  const gpuSkipped =
+    device === 'auto'
+      ? [
+          { provider: 'cuda', reason: cudaUnavailableReason() },
+          { provider: 'webgpu', reason: webgpuUnavailableReason({ forAuto: true }) },
+        ]
+      : [];
+  if (device === 'cpu' || (device === 'auto' && gpuSkipped.every((s) => s.reason !== undefined))) {
+    const session = await pooled();
+    const skipped = gpuSkipped as Array<{ provider: string; reason: string }>;
+    for (const s of skipped) settings.logger?.info?.({ provider: s.provider, reason: s.reason }, `skipped execution provider ${s.provider}: ${s.reason}`);
+    settings.logger?.info?.({ provider: 'cpu', workers: layout.workers, threads: layout.threads }, `using execution provider cpu in ${layout.workers} worker thread(s)`);
+    return { ...session, skipped };
+  }
+  const session = await openSession(onnxPath, device, settings);
+  if (session.provider !== 'cpu') return session;
+  // 'auto' tried a GPU and ended on the CPU: the pool takes over from the session in this thread.
+  const skipped = session.skipped;
+  await session.release();
+  const pool = await pooled();
+  return { provider: 'cpu', skipped, workers: pool.workers, run: pool.run, release: pool.release } as ProviderSession;
+}
+
 export async function createEmbedder(options: EmbedderOptions = {}): Promise<Embedder> {
   const batchSize = options.batchSize ?? 8;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidInputError(`batchSize must be a positive integer, got ${batchSize}`);
@@ -82,8 +117,9 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
     requireFullGpuPlacement: options.requireFullGpuPlacement,
     logger,
   };
-  // A GPU provider that fails during a run is replaced by the CPU and the same batch is rerun (see openSession).
-  let session: ProviderSession | undefined = await openSession(model.onnxPath, options.device ?? 'auto', settings);
+  let session: ProviderSession | undefined = await openRunner(model.onnxPath, options, settings);
+  const workers = 'workers' in session ? (session.workers as number) : 0;
+  const timings = { decodeMs: 0, inferenceMs: 0, images: 0 };
 
   async function run(pixels: Uint8Array[], outputs: OutputName[], size: number): Promise<Record<OutputName, ort.Tensor>> {
     if (!session) throw new DisposedError();
@@ -113,18 +149,31 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
         ),
       );
     };
+    // A batch is decoded, then run; as many batches are in flight as there are workers, plus one being decoded, so
+    // that decoding overlaps inference and every worker has a batch. Results still come out in input order.
+    const decodeAndRun = async (batch: ImageInput[]) => {
+      const decoding = performance.now();
+      const decoded = await decodeBatch(batch);
+      const good = decoded.filter((d) => d.ok);
+      const inferring = performance.now();
+      timings.decodeMs += inferring - decoding;
+      const out = good.length > 0 ? await run(good.map((d) => d.value.pixels), needs.outputs, size) : undefined;
+      timings.inferenceMs += performance.now() - inferring;
+      timings.images += good.length;
+      return { decoded, out };
+    };
+    const inFlight: Array<ReturnType<typeof decodeAndRun>> = [];
+    const depth = Math.max(1, workers) + 1;
     const source = batches(images, batchSize);
-    let next = await source.next();
-    let pending = next.done ? undefined : decodeBatch(next.value);
     try {
-      while (pending) {
-        const decoded = await pending;
-        // Start decoding the next batch now, so it overlaps this batch's inference.
-        next = await source.next();
-        pending = next.done ? undefined : decodeBatch(next.value);
-        pending?.catch(() => undefined);
-        const good = decoded.filter((d) => d.ok);
-        const out = good.length > 0 ? await run(good.map((d) => d.value.pixels), needs.outputs, size) : undefined;
+      for (let next = await source.next(); !next.done || inFlight.length > 0; ) {
+        while (!next.done && inFlight.length < depth) {
+          const started = decodeAndRun(next.value);
+          started.catch(() => undefined); // awaited in turn below; not an unhandled rejection meanwhile
+          inFlight.push(started);
+          next = await source.next();
+        }
+        const { decoded, out } = await inFlight.shift()!;
         let row = 0;
         for (const d of decoded) {
           if (!d.ok) {
@@ -152,7 +201,7 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
         }
       }
     } finally {
-      await pending?.catch(() => undefined);
+      await Promise.all(inFlight.map((p) => p.catch(() => undefined)));
     }
   }
 
@@ -204,8 +253,10 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
         inputSize: [INPUT_SIZE, INPUT_SIZE],
         provider: session.provider,
         skipped: [...session.skipped],
-        threads: options.threads,
+        threads: workers > 0 ? poolLayout(options).threads : options.threads,
+        workers,
         batchSize,
+        timings: { ...timings },
       };
     },
     async dispose() {

@@ -56,6 +56,7 @@ export {
   type Precision,
 } from './model-files.ts';
 export { BUILD_COMMAND, defaultModelDir, packageRootOf } from './model-store.ts';
+export { MAX_DEFAULT_WORKERS, poolLayout } from './inference-pool.ts';
 export {
   cudaProviderFiles,
   cudaUnavailableReason,

@@ -126,8 +126,16 @@ export interface Logger {
 export interface EmbedderOptions {
   /** Execution provider. 'auto' tries CUDA, then WebGPU, then CPU. An explicit device that is unavailable throws. */
   device?: Device;
-  /** Intra-op threads for ONNX Runtime (default: ONNX Runtime's choice, the number of physical cores). */
+  /**
+   * Intra-op threads for ONNX Runtime: per worker on the CPU (default 1), for the one session on a GPU or with
+   * `workers: 0` (default: ONNX Runtime's choice, the number of physical cores).
+   */
   threads?: number;
+  /**
+   * CPU only: how many worker threads run inference, each with its own session (default: the cores ÷ `threads`, at
+   * most 8). `0` runs the session on the calling thread, which it then holds during every forward pass.
+   */
+  workers?: number;
   /** Images per forward pass (default 8). */
   batchSize?: number;
   /** Largest image accepted, in pixels (width × height from the header, checked before decoding). Default 100 MP. */
@@ -170,8 +178,16 @@ export interface EmbedderInfo {
   provider: 'cpu' | 'cuda' | 'webgpu' | 'wasm';
   /** Why each provider tried before the active one was skipped, or why it stopped being used ("failed during a run"). */
   skipped: Array<{ provider: string; reason: string }>;
+  /** Intra-op threads of each session (undefined: ONNX Runtime's choice). */
   threads: number | undefined;
+  /** Inference worker threads (the CPU pool); 0 when the session runs on the calling thread (a GPU, or `workers: 0`). */
+  workers: number;
   batchSize: number;
+  /**
+   * Since the embedder was made, in milliseconds of wall time summed over batches (which overlap one another):
+   * decoding and resizing, and inference from a batch's hand-over to its outputs (a wait for a free worker included).
+   */
+  timings: { decodeMs: number; inferenceMs: number; images: number };
 }
 
 export interface Embedder {

@@ -130,7 +130,8 @@ describe("device: 'auto' on this machine", () => {
       }
       assert.deepEqual(
         lines.filter((l) => /^using execution provider/.test(l.msg)).map((l) => l.obj),
-        [{ provider: info.provider }],
+        // on the CPU, the pool's layout too
+        [{ provider: info.provider, ...(info.workers > 0 ? { workers: info.workers, threads: info.threads } : {}) }],
       );
       // The order is CUDA → WebGPU → CPU: whatever was skipped came before the provider in use.
       const order = ['cuda', 'webgpu', 'cpu'];

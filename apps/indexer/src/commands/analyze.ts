@@ -6,12 +6,13 @@ import type { Command } from 'commander';
 import { EXIT, type CliContext } from '../context.ts';
 import { classifyJson, classifyText, embedJson, embedText, headClassifyJson, headClassifyText } from '../output.ts';
 import { withLoupe } from './catalog.ts';
-import { deviceOption, parsePositiveInt, parseScore, precisionOption } from '../options.ts';
+import { deviceOption, parsePositiveInt, parseScore, parseWholeNumber, precisionOption, WORKERS_FLAG } from '../options.ts';
 
 interface ModelFlags {
   device: Device;
   precision?: Precision;
   threads?: number;
+  workers?: number;
   batchSize?: number;
   json?: boolean;
 }
@@ -20,6 +21,7 @@ export async function openEmbedder(ctx: CliContext, flags: ModelFlags): Promise<
   return createEmbedder({
     device: flags.device,
     threads: flags.threads ?? ctx.env.LOUPE_THREADS,
+    workers: flags.workers ?? ctx.env.LOUPE_INFERENCE_WORKERS,
     batchSize: flags.batchSize,
     pooling: ctx.env.LOUPE_POOLING,
     precision: flags.precision ?? ctx.env.LOUPE_PRECISION,
@@ -74,6 +76,7 @@ function modelOptions(command: Command): Command {
     .addOption(deviceOption())
     .addOption(precisionOption())
     .option('--threads <n>', 'ONNX Runtime intra-op threads', parsePositiveInt)
+    .option(...WORKERS_FLAG, parseWholeNumber)
     .option('--batch-size <n>', 'images per forward pass', parsePositiveInt)
     .option('--json', 'one JSON object per line per image');
 }

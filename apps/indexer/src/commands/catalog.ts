@@ -4,7 +4,7 @@ import type { Device, Precision } from '@loupe/embedding';
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { EXIT, type CliContext } from '../context.ts';
-import { deviceOption, parsePositiveInt, parseScore, precisionOption } from '../options.ts';
+import { deviceOption, parsePositiveInt, parseScore, parseWholeNumber, precisionOption, WORKERS_FLAG } from '../options.ts';
 import { createProgressView } from '../progress.ts';
 
 export interface StoreFlags {
@@ -13,6 +13,7 @@ export interface StoreFlags {
   device?: Device;
   precision?: Precision;
   threads?: number;
+  workers?: number;
   batchSize?: number;
   json?: boolean;
 }
@@ -25,6 +26,7 @@ export async function withLoupe<T>(ctx: CliContext, flags: StoreFlags, work: (lo
     embedding: {
       device: flags.device ?? ctx.env.LOUPE_DEVICE,
       threads: flags.threads ?? ctx.env.LOUPE_THREADS,
+      workers: flags.workers ?? ctx.env.LOUPE_INFERENCE_WORKERS,
       batchSize: flags.batchSize,
       pooling: ctx.env.LOUPE_POOLING,
       precision: flags.precision ?? ctx.env.LOUPE_PRECISION,
@@ -51,6 +53,7 @@ export function modelOptions(command: Command): Command {
     .addOption(deviceOption())
     .addOption(precisionOption())
     .option('--threads <n>', 'ONNX Runtime intra-op threads', parsePositiveInt)
+    .option(...WORKERS_FLAG, parseWholeNumber)
     .option('--batch-size <n>', 'images per forward pass', parsePositiveInt);
 }
 
@@ -148,7 +151,7 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
         );
         view.stop();
         if (flags.json)
-          c.out(JSON.stringify({ job: summary.job, added: summary.added, duplicates: summary.duplicates, failed: summary.failed, tookMs: summary.tookMs }));
+          c.out(JSON.stringify({ job: summary.job, added: summary.added, duplicates: summary.duplicates, failed: summary.failed, tookMs: summary.tookMs, stagesMs: summary.stagesMs }));
         else {
           c.out(
             `${summary.interrupted ? 'interrupted' : 'done'}: job ${summary.job}${summary.resumed ? ' (resumed)' : ''} into ${summary.catalog} — ` +
@@ -228,7 +231,7 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
       const c = ctx();
       await withLoupe(c, flags, async (loupe) => {
         const s = await loupe.stats();
-        if (flags.json) c.out(JSON.stringify({ catalogs: s.catalogs, items: s.items, indexed: s.indexed, model: s.model, pooling: s.pooling, precision: s.precision, provider: s.provider }));
+        if (flags.json) c.out(JSON.stringify({ catalogs: s.catalogs, items: s.items, indexed: s.indexed, model: s.model, pooling: s.pooling, precision: s.precision, provider: s.provider, inferenceWorkers: s.inferenceWorkers }));
         else {
           // Items without a vector of this model (e.g. after LOUPE_POOLING changed) are not searchable until reindexed.
           const missing = s.items - s.indexed;
@@ -240,7 +243,7 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
               `model     ${s.model}`,
               `pooling   ${s.pooling}`,
               `precision ${s.precision}`,
-              `provider  ${s.provider}`,
+              `provider  ${s.provider}${s.inferenceWorkers ? ` (${s.inferenceWorkers} inference workers)` : ''}`,
               `database  ${s.database}`,
             ].join('\n'),
           );

@@ -4,16 +4,18 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { createDetect, type DetectResult } from '@loupe/core';
 import { DETECT_DEFAULTS } from '@loupe/detection';
-import type { Device, Embedder } from '@loupe/embedding';
+import type { Device, Embedder, Precision } from '@loupe/embedding';
 import { decodeRle, maskPng } from '@loupe/segmentation';
 import type { Command } from 'commander';
 import { EXIT, type CliContext } from '../context.ts';
-import { deviceOption, parsePositiveInt, parseScore } from '../options.ts';
+import { deviceOption, parsePositiveInt, parseScore, parseWholeNumber, precisionOption, WORKERS_FLAG } from '../options.ts';
 import { openEmbedder } from './analyze.ts';
 
 interface DetectFlags {
   device: Device;
+  precision?: Precision;
   threads?: number;
+  workers?: number;
   minScore: number;
   max: number;
   fusion: boolean;
@@ -53,7 +55,9 @@ export function registerDetectCommands(program: Command, ctx: () => CliContext):
     .description('every object in each image: COCO label, score and box in original pixels')
     .argument('<files...>')
     .addOption(deviceOption())
+    .addOption(precisionOption())
     .option('--threads <n>', 'ONNX Runtime intra-op threads', parsePositiveInt)
+    .option(...WORKERS_FLAG, parseWholeNumber)
     .option('--min-score <s>', 'drop objects scoring below this', parseScore, DETECT_DEFAULTS.minScore)
     .option('--max <n>', 'at most this many objects per image', parsePositiveInt, DETECT_DEFAULTS.maxObjects)
     .option('--no-fusion', 'CenterNet’s own labels, without ResNet-50 on each crop')
@@ -66,7 +70,7 @@ export function registerDetectCommands(program: Command, ctx: () => CliContext):
       const masks = flags.masks === true || flags.maskPng !== undefined;
       if (flags.maskPng !== undefined) await mkdir(flags.maskPng, { recursive: true });
       let embedder: Promise<Embedder> | undefined;
-      const detection = createDetect({ embedder: () => (embedder ??= openEmbedder(c, { device: flags.device, threads })), device: flags.device, threads, fusion: flags.fusion, logger: c.logger });
+      const detection = createDetect({ embedder: () => (embedder ??= openEmbedder(c, { device: flags.device, precision: flags.precision, threads, workers: flags.workers })), device: flags.device, threads, fusion: flags.fusion, logger: c.logger });
       try {
         for (const file of files) {
           try {

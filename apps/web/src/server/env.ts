@@ -10,6 +10,8 @@ const schema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   LOUPE_DEVICE: z.enum(['auto', 'cpu', 'cuda', 'webgpu']).default('auto'),
   LOUPE_THREADS: optionalNumber(z.number().int().positive()),
+  /** Inference worker threads on the CPU, each with its own session: cores ÷ threads by default, 0 for none. */
+  LOUPE_INFERENCE_WORKERS: optionalNumber(z.number().int().min(0)),
   LOUPE_MODEL_DIR: z.string().min(1).optional(),
   /** How images become vectors (GeM by default; 'avg' keeps data indexed before GeM was the default). */
   LOUPE_POOLING: z.enum(['gem', 'avg']).default('gem'),

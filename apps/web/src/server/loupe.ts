@@ -13,7 +13,7 @@ export function getLoupe(): Promise<Loupe> {
       dataDir: resolve(e.LOUPE_DATA_DIR),
       mediaDir: resolve(e.LOUPE_MEDIA_DIR ?? e.LOUPE_DATA_DIR),
       databaseUrl: e.DATABASE_URL,
-      embedding: { device: e.LOUPE_DEVICE, threads: e.LOUPE_THREADS, maxPixels: e.LOUPE_MAX_PIXELS, modelDir: e.LOUPE_MODEL_DIR, pooling: e.LOUPE_POOLING, precision: e.LOUPE_PRECISION },
+      embedding: { device: e.LOUPE_DEVICE, threads: e.LOUPE_THREADS, workers: e.LOUPE_INFERENCE_WORKERS, maxPixels: e.LOUPE_MAX_PIXELS, modelDir: e.LOUPE_MODEL_DIR, pooling: e.LOUPE_POOLING, precision: e.LOUPE_PRECISION },
       objects: e.LOUPE_OBJECTS === 'on',
       logger: logger(),
     });

@@ -59,7 +59,7 @@ export function Dashboard() {
             <Stat label="Catalogs" value={stats.catalogs.toLocaleString()} />
             <Stat
               label="Execution provider"
-              value={(stats.provider ?? 'not loaded').toUpperCase()}
+              value={(stats.provider ?? 'not loaded').toUpperCase() + (stats.inferenceWorkers ? ` · ${stats.inferenceWorkers} worker${stats.inferenceWorkers === 1 ? '' : 's'}` : '')}
               testId="stat-provider"
             />
             <Stat label="Model" value={stats.model} testId="stat-model" wide />

@@ -10,6 +10,6 @@ export const dynamic = 'force-dynamic';
  */
 export const GET = handle(async () => {
   if (!isReady()) return Response.json({ status: 'starting' }, { status: 503 });
-  const { model, pooling, precision, provider, indexed, sequence } = await (await getLoupe()).stats();
-  return Response.json({ status: 'ok', model, pooling, precision, provider: provider ?? undefined, indexed, sequence });
+  const { model, pooling, precision, provider, inferenceWorkers, indexed, sequence } = await (await getLoupe()).stats();
+  return Response.json({ status: 'ok', model, pooling, precision, provider: provider ?? undefined, inferenceWorkers: inferenceWorkers ?? undefined, indexed, sequence });
 });

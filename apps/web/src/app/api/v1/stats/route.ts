@@ -9,5 +9,5 @@ export const GET = handle(async (request: Request) => {
   await requireAdmin(request);
   const loupe = await getLoupe();
   const [stats, info] = await Promise.all([loupe.stats(), loupe.images.modelInfo()]);
-  return Response.json({ ...stats, provider: info.provider, skippedProviders: info.skipped, memoryMB: Math.round(process.memoryUsage().rss / 1e6) });
+  return Response.json({ ...stats, provider: info.provider, inferenceWorkers: info.workers, skippedProviders: info.skipped, memoryMB: Math.round(process.memoryUsage().rss / 1e6) });
 });
