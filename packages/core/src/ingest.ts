@@ -1,6 +1,6 @@
 // Ingest: source entries → read → hash → (duplicate? record it) → batched analysis (decoding overlapped with
-// inference) → the item's objects (detector + one backbone pass over their crops) → original + thumbnail on disk →
-// ONE transaction (item + embedding + predictions + boxes + objects + the job file's outcome) → index catch-up; storing a batch overlaps the next batch's inference. Exactly once under crashes: a file counts as done only when its outcome row is
+// inference) → original + thumbnail on disk (started as each result comes, beside the others') → the item's objects
+// (detector + one backbone pass over their crops) → ONE transaction (item + embedding + predictions + boxes + objects + the job file's outcome) → index catch-up; storing a batch overlaps the next batch's inference. Exactly once under crashes: a file counts as done only when its outcome row is
 // committed, in the same transaction as its item; a restarted job skips exactly those files. Files written before a
 // crash are content-addressed, so writing them again is harmless; the index catches up from the database.
 import { basename } from 'node:path';
@@ -11,7 +11,7 @@ import { NotFoundError } from './errors.ts';
 import { objectsToStore, type Detect } from './detect.ts';
 import type { IndexManager } from './index-manager.ts';
 import { ENTRY_LIMITS, entryFieldProblem, type IngestSource, type SourceEntry } from './sources/index.ts';
-import { MIME_TYPES, sha256Hex, type MediaStore } from './storage.ts';
+import { MIME_TYPES, sha256Hex, type MediaStore, type StoredImage } from './storage.ts';
 import type { IngestOptions, IngestProgress, IngestSummary, Logger } from './types.ts';
 
 export interface IngestDeps {
@@ -195,9 +195,9 @@ export async function runIngest(
       return undefined;
     }
   };
-  const storeOne = async (p: Prepared, analysis: ImageAnalysis) => {
+  const storeOne = async (p: Prepared, analysis: ImageAnalysis, files: Promise<StoredImage>) => {
     const found = await timed('objects', () => detectObjects(p));
-    const { storedFile, thumbnailFile } = await timed('files', () => storage.store(p.bytes, p.hash, p.format));
+    const { storedFile, thumbnailFile } = await files;
     const { entry } = p;
     const writing = performance.now();
     try {
@@ -262,7 +262,13 @@ export async function runIngest(
     const p = pending[result.index]!;
     pending[result.index] = undefined;
     if (!result.ok) enqueue(p.entry.key, () => outcome('failed', p.entry.key, result.error.message));
-    else enqueue(p.entry.key, () => storeOne(p, result.value));
+    else {
+      // The original and its thumbnail are written now, beside the other items' (sharp works on its own threads),
+      // not one after another on the chain: content-addressed, so a crash before the item's row leaves nothing to undo.
+      const files = timed('files', () => storage.store(p.bytes, p.hash, p.format));
+      files.catch(() => undefined); // awaited on the chain, where a failure stops the ingest
+      enqueue(p.entry.key, () => storeOne(p, result.value, files));
+    }
     if (++sinceCatchUp >= batch) {
       sinceCatchUp = 0;
       enqueue('(index)', () =>

@@ -185,7 +185,7 @@ export function createSearch(ctx: LoupeContext) {
       const item = items.get(h.id);
       if (!item) continue;
       try {
-        const verdict = await verify.check.isSame(await ctx.storage.read(item.storedFile));
+        const verdict = await verify.check.isSame({ key: item.storedFile, read: () => ctx.storage.read(item.storedFile) });
         if (verdict && !verdict.same) h.match = 'similar';
         ctx.logger?.debug?.({ item: h.id, score: h.score, inliers: verdict?.inliers ?? null }, 'same: geometric check');
       } catch (error) {

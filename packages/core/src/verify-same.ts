@@ -150,12 +150,43 @@ async function prepare(input: ImageInput): Promise<QueryFeatures | null> {
   return { straight: featuresOf(cv as Cv, images.gray), mirrored: featuresOf(cv as Cv, images.mirrored) };
 }
 
-/** The RANSAC inliers of the better of the query and its mirror image against one candidate, or null (too small). */
-async function inliersAgainst(query: QueryFeatures, candidate: Uint8Array): Promise<number | null> {
-  const images = await grayOf(candidate);
-  if (!images) return null;
+/** A stored original: its key names its bytes for good (content-addressed), so its features can be kept. */
+export interface StoredCandidate {
+  key: string;
+  read: () => Promise<Uint8Array>;
+}
+
+/**
+ * Features of recently checked originals, by key, least recently used first out: reading, decoding and describing an
+ * original is most of a check's cost (~0.2 s of ~0.3 s here), and the same items come back as "same" again and again.
+ * ~40 KB each; null where the original is too small to judge.
+ */
+const CANDIDATE_CACHE = 256;
+const candidateFeatures = new Map<string, Features | null>();
+
+async function featuresOfCandidate(candidate: Uint8Array | StoredCandidate): Promise<Features | null> {
+  const key = candidate instanceof Uint8Array ? undefined : candidate.key;
+  if (key !== undefined && candidateFeatures.has(key)) {
+    const hit = candidateFeatures.get(key)!;
+    candidateFeatures.delete(key); // move to the most recent end
+    candidateFeatures.set(key, hit);
+    return hit;
+  }
+  const images = await grayOf(candidate instanceof Uint8Array ? candidate : await candidate.read());
   const { cv } = await loadOpenCv();
-  const target = featuresOf(cv as Cv, images.gray);
+  const features = images ? featuresOf(cv as Cv, images.gray) : null;
+  if (key !== undefined) {
+    candidateFeatures.set(key, features);
+    if (candidateFeatures.size > CANDIDATE_CACHE) candidateFeatures.delete(candidateFeatures.keys().next().value!);
+  }
+  return features;
+}
+
+/** The RANSAC inliers of the better of the query and its mirror image against one candidate, or null (too small). */
+async function inliersAgainst(query: QueryFeatures, candidate: Uint8Array | StoredCandidate): Promise<number | null> {
+  const target = await featuresOfCandidate(candidate);
+  if (!target) return null;
+  const { cv } = await loadOpenCv();
   const straight = inliersOf(cv as Cv, query.straight, target);
   if (straight >= SAME_VERIFICATION.inliers) return straight;
   return Math.max(straight, inliersOf(cv as Cv, query.mirrored, target));
@@ -163,10 +194,10 @@ async function inliersAgainst(query: QueryFeatures, candidate: Uint8Array): Prom
 
 export interface SameCheck {
   /**
-   * Whether the candidate (a stored original's bytes) is the same photo as the query: true or false by its inlier
-   * count, or null where either image is too small to judge (the cosine's verdict stays).
+   * Whether the candidate (a stored original, or its bytes) is the same photo as the query: true or false by its
+   * inlier count, or null where either image is too small to judge (the cosine's verdict stays).
    */
-  isSame(candidate: Uint8Array): Promise<{ same: boolean; inliers: number } | null>;
+  isSame(candidate: Uint8Array | StoredCandidate): Promise<{ same: boolean; inliers: number } | null>;
   /** True once the query has been described (its image is no longer held, only its features). */
   readonly prepared: boolean;
 }

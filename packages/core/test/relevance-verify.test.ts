@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { createEmbedder, type Embedder } from '@loupe/embedding';
 import { CALIBRATION_EDITS, matchOf, openLoupe, SAME_VERIFICATION, sameImageInliers, type Loupe, type MatchThresholds } from '../src/index.ts';
+import { sameCheck } from '../src/verify-same.ts';
 import { PHOTO_FILES, PHOTOS, tempDir } from './helpers.ts';
 
 // horses.jpg stays out: against person-dog-horse.jpg its cosine is above "same" (0.77 in the benchmark).
@@ -45,6 +46,18 @@ describe('"same" is verified geometrically', () => {
     assert.ok(same !== null && same >= SAME_VERIFICATION.inliers, `mirror: ${same}`);
     const thumbnail = new Uint8Array(await sharp(pdh).resize({ width: 96 }).toBuffer());
     assert.equal(await sameImageInliers(thumbnail, pdh), null);
+  });
+
+  it("a stored original is read and described once: its features are kept by key for the next checks", async () => {
+    const pdh = new Uint8Array(readFileSync(join(PHOTOS, 'person-dog-horse.jpg')));
+    let reads = 0;
+    const stored = { key: `test-${Date.now()}`, read: async () => (reads++, pdh) };
+    const mirrored = new Uint8Array(await sharp(pdh).flop().jpeg({ quality: 70 }).toBuffer());
+    const first = await sameCheck(async () => mirrored).isSame(stored);
+    const second = await sameCheck(async () => new Uint8Array(horses)).isSame(stored);
+    assert.equal(reads, 1);
+    assert.equal(first?.same, true, `mirror: ${first?.inliers}`);
+    assert.equal(second?.same, false, `horses: ${second?.inliers}`);
   });
 
   it('a held-out photo of a similar scene gets no "same" (image, mirror, crop and region queries), and minMatch "same" drops it', async () => {
