@@ -51,7 +51,7 @@ interface Gray {
 }
 
 /** Grayscale, ≤ maxSide; null when the image is too small to judge. Regions of a query are cut out first. */
-async function grayOf(input: ImageInput): Promise<{ gray: Gray; mirrored: Gray } | null> {
+async function grayOf(input: ImageInput): Promise<Gray | null> {
   const { rgb } = await decodeRGB(input);
   if (Math.min(rgb.width, rgb.height) < SAME_VERIFICATION.minSide) return null;
   const base = () =>
@@ -64,9 +64,17 @@ async function grayOf(input: ImageInput): Promise<{ gray: Gray; mirrored: Gray }
     const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
     return { data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height), width: info.width, height: info.height };
   };
-  const gray = await read(base());
-  // mirrored after the resize so that both have the same size
-  return { gray, mirrored: await read(sharp(gray.data, { raw: { width: gray.width, height: gray.height, channels: 1 } }).flop().toColourspace('b-w')) };
+  return read(base());
+}
+
+/** The mirror image of a grayscale (after the resize, so that both have the same size). */
+async function mirrorOf(gray: Gray): Promise<Gray> {
+  const { data, info } = await sharp(gray.data, { raw: { width: gray.width, height: gray.height, channels: 1 } })
+    .flop()
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height), width: info.width, height: info.height };
 }
 
 function featuresOf(cv: Cv, gray: Gray): Features {
@@ -137,17 +145,18 @@ function inliersOf(cv: Cv, a: Features, b: Features): number {
   }
 }
 
-/** The query's features, straight and mirrored. */
+/** The query's features, straight, and mirrored once a candidate needs them (most copies match straight). */
 interface QueryFeatures {
   straight: Features;
-  mirrored: Features;
+  mirrored: () => Promise<Features>;
 }
 
 async function prepare(input: ImageInput): Promise<QueryFeatures | null> {
-  const images = await grayOf(input);
-  if (!images) return null;
+  const gray = await grayOf(input);
+  if (!gray) return null;
   const { cv } = await loadOpenCv(); // wrapped: never await the module itself
-  return { straight: featuresOf(cv as Cv, images.gray), mirrored: featuresOf(cv as Cv, images.mirrored) };
+  let mirrored: Promise<Features> | undefined;
+  return { straight: featuresOf(cv as Cv, gray), mirrored: () => (mirrored ??= mirrorOf(gray).then((m) => featuresOf(cv as Cv, m))) };
 }
 
 /** A stored original: its key names its bytes for good (content-addressed), so its features can be kept. */
@@ -172,9 +181,9 @@ async function featuresOfCandidate(candidate: Uint8Array | StoredCandidate): Pro
     candidateFeatures.set(key, hit);
     return hit;
   }
-  const images = await grayOf(candidate instanceof Uint8Array ? candidate : await candidate.read());
+  const gray = await grayOf(candidate instanceof Uint8Array ? candidate : await candidate.read());
   const { cv } = await loadOpenCv();
-  const features = images ? featuresOf(cv as Cv, images.gray) : null;
+  const features = gray ? featuresOf(cv as Cv, gray) : null;
   if (key !== undefined) {
     candidateFeatures.set(key, features);
     if (candidateFeatures.size > CANDIDATE_CACHE) candidateFeatures.delete(candidateFeatures.keys().next().value!);
@@ -189,7 +198,7 @@ async function inliersAgainst(query: QueryFeatures, candidate: Uint8Array | Stor
   const { cv } = await loadOpenCv();
   const straight = inliersOf(cv as Cv, query.straight, target);
   if (straight >= SAME_VERIFICATION.inliers) return straight;
-  return Math.max(straight, inliersOf(cv as Cv, query.mirrored, target));
+  return Math.max(straight, inliersOf(cv as Cv, await query.mirrored(), target));
 }
 
 export interface SameCheck {
