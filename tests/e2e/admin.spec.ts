@@ -38,7 +38,8 @@ test.describe('admin', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
     await expect(page.getByTestId('stat-model')).toHaveText('resnet50-imagenet1k-keras@1+gem3');
-    await expect(page.getByTestId('stat-provider')).toHaveText(/^(CPU|CUDA|WEBGPU)$/);
+    // on the CPU, the inference pool's size too
+    await expect(page.getByTestId('stat-provider')).toHaveText(/^(CPU · \d+ workers?|CUDA|WEBGPU)$/);
     await expect(page.getByTestId('stat-indexed')).toHaveText('14');
     await expect(page.getByTestId('catalog-demo')).toContainText('Demo photos');
     await expect(page.getByTestId('jobs-table')).toContainText('done');

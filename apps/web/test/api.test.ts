@@ -52,6 +52,7 @@ describe('REST API v1', () => {
     const health = await anonymous.health();
     assert.equal(health.status, 'ok');
     assert.equal(health.provider, 'cpu');
+    assert.ok((health.inferenceWorkers ?? 0) >= 1, `the inference pool: ${health.inferenceWorkers} workers`);
     const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     assert.equal(doc.openapi, '3.1.0');
     assert.deepEqual(doc, JSON.parse(JSON.stringify(openApiDocument())), 'the server serves the document generated from @loupe/api');
