@@ -19,10 +19,6 @@ const quick = mode === 'quick';
 const IMAGES = quick ? 16 : 256;
 const BATCH = 8;
 const PRECISIONS = ['fp32', 'int8'] as const;
-const LAYOUTS = [
-  { name: '1 session × 2 threads', workers: 0, threads: 2 },
-  { name: '2 workers × 1 thread', workers: 2, threads: 1 },
-];
 const REPEATS = quick ? 1 : 2;
 
 // 1. The package benchmark (raw vs embed()).
@@ -58,6 +54,8 @@ for (let i = 0; i < IMAGES; i++) {
 }
 
 const cli = join(REPO_ROOT, 'apps', 'indexer', 'bin', 'loupe.js');
+/** The CPU layouts embed-bench.ts measured (one session on the main thread, the pool), run through the CLI too. */
+const LAYOUTS = [...new Map(embedding.rows.map((r) => [r.layout, { name: r.layout, workers: r.workers, threads: r.threads }])).values()];
 /** The ceiling of a precision: its best raw rate over the layouts, at the batch the CLI uses. */
 const ceiling = (precision: string) => Math.max(...embedding.rows.filter((x) => x.precision === precision && x.batch === BATCH).map((x) => x.raw));
 type Stages = Record<'prepare' | 'decode' | 'inference' | 'objects' | 'files' | 'database' | 'index', number>;

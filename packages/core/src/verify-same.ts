@@ -16,7 +16,7 @@
 //
 // An image too small for ORB to find enough keypoints (a thumbnail) is not judged: the check stands aside (null) and
 // the cosine's verdict stays.
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { decodeRGB, type ImageInput } from '@loupe/embedding';
 import { loadOpenCv, type OpenCv } from '@loupe/segmentation';
 
@@ -50,31 +50,28 @@ interface Gray {
   height: number;
 }
 
+/** A one-channel sharp pipeline's pixels. */
+async function grayFrom(image: Sharp): Promise<Gray> {
+  const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height), width: info.width, height: info.height };
+}
+
 /** Grayscale, ≤ maxSide; null when the image is too small to judge. Regions of a query are cut out first. */
 async function grayOf(input: ImageInput): Promise<Gray | null> {
   const { rgb } = await decodeRGB(input);
   if (Math.min(rgb.width, rgb.height) < SAME_VERIFICATION.minSide) return null;
-  const base = () =>
+  return grayFrom(
     sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: rgb.channels } })
       .flatten({ background: '#ffffff' })
       .resize({ width: SAME_VERIFICATION.maxSide, height: SAME_VERIFICATION.maxSide, fit: 'inside', withoutEnlargement: true })
       .toColourspace('b-w')
-      .normalise();
-  const read = async (image: ReturnType<typeof base>): Promise<Gray> => {
-    const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
-    return { data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height), width: info.width, height: info.height };
-  };
-  return read(base());
+      .normalise(),
+  );
 }
 
 /** The mirror image of a grayscale (after the resize, so that both have the same size). */
-async function mirrorOf(gray: Gray): Promise<Gray> {
-  const { data, info } = await sharp(gray.data, { raw: { width: gray.width, height: gray.height, channels: 1 } })
-    .flop()
-    .toColourspace('b-w')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height), width: info.width, height: info.height };
+function mirrorOf(gray: Gray): Promise<Gray> {
+  return grayFrom(sharp(gray.data, { raw: { width: gray.width, height: gray.height, channels: 1 } }).flop().toColourspace('b-w'));
 }
 
 function featuresOf(cv: Cv, gray: Gray): Features {

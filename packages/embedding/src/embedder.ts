@@ -64,37 +64,31 @@ async function* batches<T>(items: Iterable<T> | AsyncIterable<T>, size: number):
 }
 
 /**
- * The session the embedder runs on. On the CPU, a pool of worker threads (inference-pool.ts) unless `workers: 0`; on a
- * GPU, one session in this thread, and a GPU provider that fails during a run is replaced by the CPU and the same batch
- * is rerun (see openSession).
+ * The session the embedder runs on, with the pool's layout (`workers` 0: one session on this thread). On the CPU, a
+ * pool of worker threads (inference-pool.ts) unless `workers: 0`; on a GPU, one session in this thread, and a GPU
+ * provider that fails during a run is replaced by the CPU and the same batch is rerun (see openSession).
  */
-async function openRunner(onnxPath: string, options: EmbedderOptions, settings: SessionSettings): Promise<ProviderSession> {
+async function openRunner(onnxPath: string, options: EmbedderOptions, settings: SessionSettings): Promise<{ session: ProviderSession; workers: number; threads: number | undefined }> {
   const device = options.device ?? 'auto';
   const layout = poolLayout(options);
-  if (layout.workers === 0) return openSession(onnxPath, device, settings);
-  const pooled = () => openPooledSession(onnxPath, { ...layout, sessionConfig: settings.sessionConfig });
-  // Where 'auto' can only end on the CPU, the pool is opened straight away (no session in this thread first).
-  const gpuSkipped =
-    device === 'auto'
-      ? [
-          { provider: 'cuda', reason: cudaUnavailableReason() },
-          { provider: 'webgpu', reason: webgpuUnavailableReason({ forAuto: true }) },
-        ]
-      : [];
-  if (device === 'cpu' || (device === 'auto' && gpuSkipped.every((s) => s.reason !== undefined))) {
-    const session = await pooled();
-    const skipped = gpuSkipped as Array<{ provider: string; reason: string }>;
+  const inThread = async () => ({ session: await openSession(onnxPath, device, settings), workers: 0, threads: options.threads });
+  if (layout.workers === 0) return inThread();
+  let skipped: ProviderSession['skipped'];
+  const gpuReasons = device === 'auto' ? { cuda: cudaUnavailableReason(), webgpu: webgpuUnavailableReason({ forAuto: true }) } : {};
+  if (device === 'cpu' || (device === 'auto' && gpuReasons.cuda !== undefined && gpuReasons.webgpu !== undefined)) {
+    // 'auto' can only end on the CPU: the pool is opened straight away (no session in this thread first)
+    skipped = Object.entries(gpuReasons).map(([provider, reason]) => ({ provider, reason: reason! }));
     for (const s of skipped) settings.logger?.info?.({ provider: s.provider, reason: s.reason }, `skipped execution provider ${s.provider}: ${s.reason}`);
     settings.logger?.info?.({ provider: 'cpu', workers: layout.workers, threads: layout.threads }, `using execution provider cpu in ${layout.workers} worker thread(s)`);
-    return { ...session, skipped };
+  } else {
+    const tried = await inThread();
+    if (tried.session.provider !== 'cpu') return tried;
+    // 'auto' tried a GPU and ended on the CPU: the pool takes over from the session in this thread
+    skipped = tried.session.skipped;
+    await tried.session.release();
   }
-  const session = await openSession(onnxPath, device, settings);
-  if (session.provider !== 'cpu') return session;
-  // 'auto' tried a GPU and ended on the CPU: the pool takes over from the session in this thread.
-  const skipped = session.skipped;
-  await session.release();
-  const pool = await pooled();
-  return { provider: 'cpu', skipped, workers: pool.workers, run: pool.run, release: pool.release } as ProviderSession;
+  const pool = await openPooledSession(onnxPath, { ...layout, sessionConfig: settings.sessionConfig });
+  return { session: { ...pool, skipped }, workers: layout.workers, threads: layout.threads };
 }
 
 export async function createEmbedder(options: EmbedderOptions = {}): Promise<Embedder> {
@@ -117,8 +111,9 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
     requireFullGpuPlacement: options.requireFullGpuPlacement,
     logger,
   };
-  let session: ProviderSession | undefined = await openRunner(model.onnxPath, options, settings);
-  const workers = 'workers' in session ? (session.workers as number) : 0;
+  const runner = await openRunner(model.onnxPath, options, settings);
+  let session: ProviderSession | undefined = runner.session;
+  const { workers, threads } = runner;
   const timings = { decodeMs: 0, inferenceMs: 0, images: 0 };
 
   async function run(pixels: Uint8Array[], outputs: OutputName[], size: number): Promise<Record<OutputName, ort.Tensor>> {
@@ -253,7 +248,7 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
         inputSize: [INPUT_SIZE, INPUT_SIZE],
         provider: session.provider,
         skipped: [...session.skipped],
-        threads: workers > 0 ? poolLayout(options).threads : options.threads,
+        threads,
         workers,
         batchSize,
         timings: { ...timings },

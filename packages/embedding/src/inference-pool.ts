@@ -7,12 +7,11 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-node';
 import { Piscina } from 'piscina';
 import { InvalidInputError } from './errors.ts';
 import { packageRoot } from './model-store.ts';
-import type { ProviderSession } from './providers.ts';
+import { resolveAtRunTime, type ProviderSession } from './providers.ts';
 
 /** The most workers chosen by default: each holds its own copy of the model and its activations (~0.3 GB for fp32). */
 export const MAX_DEFAULT_WORKERS = 8;
@@ -34,11 +33,8 @@ export function poolLayout(options: { workers?: number; threads?: number }, core
 function workerScript(): string {
   const own = join(packageRoot(), 'worker', 'session-worker.mjs');
   if (existsSync(own)) return own;
-  // Inside a bundle this module's URL is not the package's: ask Node's resolver, fetched at run time so that the
-  // bundler leaves it alone (see onnxRuntimeBinaryDir).
-  const runtime = process.getBuiltinModule?.('node:module') as { createRequire: typeof createRequire } | undefined;
-  const manifest = (runtime?.createRequire ?? createRequire)(import.meta.url).resolve('@loupe/embedding/package.json');
-  return join(dirname(manifest), 'worker', 'session-worker.mjs');
+  // inside a bundle this module's URL is not the package's
+  return join(dirname(resolveAtRunTime('@loupe/embedding/package.json')), 'worker', 'session-worker.mjs');
 }
 
 interface WireTensor {

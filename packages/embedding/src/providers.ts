@@ -36,11 +36,16 @@ export const DISABLE_CPU_FALLBACK = 'session.disable_cpu_ep_fallback';
 
 /** Folder holding onnxruntime-node's native binding; CUDA needs its provider libraries to sit beside it. */
 export function onnxRuntimeBinaryDir(): string {
-  // Node's own resolver, fetched at run time: a bundler (the Next.js app) rewrites a static
-  // `createRequire(…).resolve(…)` into its module id, which is no path.
+  return join(dirname(resolveAtRunTime('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+}
+
+/**
+ * A package's file path by Node's own resolver, fetched at run time: a bundler (the Next.js app) rewrites a static
+ * `createRequire(…).resolve(…)` into its module id, which is no path.
+ */
+export function resolveAtRunTime(specifier: string): string {
   const runtime = process.getBuiltinModule?.('node:module') as { createRequire: typeof createRequire } | undefined;
-  const entry = (runtime?.createRequire ?? createRequire)(import.meta.url).resolve('onnxruntime-node');
-  return join(dirname(entry), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  return (runtime?.createRequire ?? createRequire)(import.meta.url).resolve(specifier);
 }
 
 /** The files the CUDA provider needs beside the onnxruntime-node binding (the install step that fetches them puts them there). */
